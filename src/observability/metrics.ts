@@ -1,0 +1,54 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics served at GET /metrics. Names follow Prometheus conventions. */
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry, prefix: 'xkit_' });
+
+export const graphRequests = new Counter({
+  name: 'xkit_graph_requests_total',
+  help: 'HTTP requests sent to Microsoft Graph, by route template and HTTP status (batch items are counted in xkit_graph_batch_items_total)',
+  labelNames: ['route', 'status'] as const,
+  registers: [metricsRegistry],
+});
+
+export const graphBatchItems = new Counter({
+  name: 'xkit_graph_batch_items_total',
+  help: 'Requests carried inside Graph $batch calls, by route template and item status',
+  labelNames: ['route', 'status'] as const,
+  registers: [metricsRegistry],
+});
+
+export const graphRetries = new Counter({
+  name: 'xkit_graph_retries_total',
+  help: 'Graph requests or batch items sent again, by reason (throttled, unavailable, timeout, token_expired)',
+  labelNames: ['reason'] as const,
+  registers: [metricsRegistry],
+});
+
+export const graphThrottled = new Counter({
+  name: 'xkit_graph_throttled_total',
+  help: 'Graph answers with HTTP 429 (top-level or inside a batch)',
+  registers: [metricsRegistry],
+});
+
+export const tokenCacheHits = new Counter({
+  name: 'xkit_token_cache_hits_total',
+  help: 'App-token requests served from cache (process memory or the shared Redis cache)',
+  labelNames: ['layer'] as const,
+  registers: [metricsRegistry],
+});
+
+export const tokenAcquisitions = new Counter({
+  name: 'xkit_token_acquisitions_total',
+  help: 'App tokens requested from the Microsoft identity platform, by outcome',
+  labelNames: ['outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+export const graphqlDuration = new Histogram({
+  name: 'xkit_graphql_request_duration_seconds',
+  help: 'GraphQL request latency, by operation type',
+  labelNames: ['operation'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [metricsRegistry],
+});
