@@ -5,7 +5,7 @@ import pino from 'pino';
  * never passes secrets to the logger, but if a request object slips in, these paths are masked.
  */
 export const logger = pino({
-  level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info'),
+  level: 'info', // set from the configuration at start
   base: { service: 'xkit-gateway' },
   redact: {
     paths: [

@@ -1,0 +1,21 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** An admin API key, stored only as its SHA-256 hash. */
+@Entity({ name: 'api_keys' })
+export class ApiKeyEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  name!: string;
+
+  @Column({ name: 'key_hash', type: 'varchar', length: 64, unique: true })
+  keyHash!: string;
+
+  /** The first characters of the key, so an operator can tell keys apart. */
+  @Column({ name: 'key_prefix', type: 'varchar', length: 12 })
+  keyPrefix!: string;
+
+  @Column({ name: 'created_at' })
+  createdAt!: Date;
+}

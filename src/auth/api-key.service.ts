@@ -1,0 +1,96 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { badInput, notFound } from '../errors';
+import { validText, isGuid } from '../connectors/connector-input';
+import { ApiKeyEntity } from './api-key.entity';
+
+const CACHE_TTL_MS = 5_000;
+
+const hashOf = (key: string) => createHash('sha256').update(key).digest();
+
+/**
+ * Admin API keys. Only SHA-256 hashes are stored. The hash list is cached briefly in memory so
+ * authentication costs no database query; a key revoked on another replica stops working within 5 s.
+ */
+export class ApiKeyService {
+  private cache: { at: number; keys: Array<{ id: string; hash: Buffer }> } | null = null;
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  private get repository() {
+    return this.dataSource.getRepository(ApiKeyEntity);
+  }
+
+  /**
+   * At start: registers XKIT_ADMIN_API_KEY, or outside production creates a first key when there is
+   * none and returns it so it can be printed once.
+   */
+  async bootstrap(adminApiKey: string | null, production: boolean): Promise<{ generatedKey: string | null }> {
+    if (adminApiKey) {
+      const keyHash = hashOf(adminApiKey).toString('hex');
+      if (!(await this.repository.existsBy({ keyHash }))) await this.insert('bootstrap (XKIT_ADMIN_API_KEY)', adminApiKey);
+      return { generatedKey: null };
+    }
+    if ((await this.repository.count()) > 0) return { generatedKey: null };
+    if (production) {
+      throw new Error('XKIT_ADMIN_API_KEY is required when NODE_ENV=production and no API key exists yet; generate one with: openssl rand -base64 32');
+    }
+    const key = newKey();
+    await this.insert('bootstrap (generated at first start)', key);
+    return { generatedKey: key };
+  }
+
+  /** The id of the key when the bearer token is a valid key, else null. Constant-time per comparison. */
+  async authenticate(presented: string): Promise<string | null> {
+    if (!presented || presented.length > 512) return null;
+    const hash = hashOf(presented);
+    let match: string | null = null;
+    for (const key of await this.activeKeys()) {
+      if (timingSafeEqual(key.hash, hash)) match = key.id;
+    }
+    return match;
+  }
+
+  list(): Promise<ApiKeyEntity[]> {
+    return this.repository.find({ order: { createdAt: 'ASC' } });
+  }
+
+  async create(name: string): Promise<{ entity: ApiKeyEntity; key: string }> {
+    const key = newKey();
+    return { entity: await this.insert(validText('name', name, 100), key), key };
+  }
+
+  async revoke(id: string, callerKeyId: string | null): Promise<boolean> {
+    const key = isGuid(id) ? await this.repository.findOneBy({ id }) : null;
+    if (!key) throw notFound(`No API key with id "${id.slice(0, 64)}"; list them with { apiKeys { id name } }`);
+    if (key.id === callerKeyId) throw badInput('You cannot revoke the key this request is using; use another key to revoke it');
+    await this.repository.delete({ id: key.id });
+    this.cache = null;
+    return true;
+  }
+
+  private async insert(name: string, key: string): Promise<ApiKeyEntity> {
+    const entity = Object.assign(new ApiKeyEntity(), {
+      id: randomUUID(),
+      name,
+      keyHash: hashOf(key).toString('hex'),
+      keyPrefix: key.slice(0, 8),
+      createdAt: new Date(),
+    });
+    await this.repository.save(entity);
+    this.cache = null;
+    return entity;
+  }
+
+  private async activeKeys() {
+    if (!this.cache || Date.now() - this.cache.at > CACHE_TTL_MS) {
+      const rows = await this.repository.find({ select: { id: true, keyHash: true } });
+      this.cache = { at: Date.now(), keys: rows.map((row) => ({ id: row.id, hash: Buffer.from(row.keyHash, 'hex') })) };
+    }
+    return this.cache.keys;
+  }
+}
+
+function newKey(): string {
+  return `xkit_${randomBytes(32).toString('base64url')}`;
+}

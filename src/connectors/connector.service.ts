@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { CatalogEntryEntity } from '../catalog/catalog-entry.entity';
+import { CatalogService } from '../catalog/catalog.service';
+import { GatewayKeys } from '../crypto/keys';
+import { GatewayError, badInput, notFound } from '../errors';
+import type { AppCredentials } from '../microsoft/app-token.service';
+import { ConsentStateEntity } from '../consent/consent-state.entity';
+import { TenantEntity } from '../tenants/tenant.entity';
+import { ConnectorEntity } from './connector.entity';
+import { validClientId, validClientSecret, validScopes, validSlug, validText, isGuid } from './connector-input';
+import { ConnectorStatus, type CreateConnectorInput, type Scope, type UpdateConnectorInput } from './connector.types';
+import { providers, requiredScopes } from './providers';
+
+export class ConnectorService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly keys: GatewayKeys,
+    private readonly publicUrl: string,
+    /** told when a connector's credentials change or it is deleted, to drop cached Microsoft clients */
+    private readonly onCredentialsRetired: (connectorId: string) => void = () => {},
+  ) {}
+
+  private get connectors() {
+    return this.dataSource.getRepository(ConnectorEntity);
+  }
+
+  list(): Promise<ConnectorEntity[]> {
+    return this.connectors.find({ order: { createdAt: 'ASC' } });
+  }
+
+  async find(selector: { id?: string | null; slug?: string | null }): Promise<ConnectorEntity> {
+    const { id, slug } = selector;
+    if (!id && !slug) throw badInput('Give the connector id or its slug, e.g. connector(slug: "outlook-calendar-admin")');
+    const connector =
+      id != null
+        ? isGuid(id)
+          ? await this.connectors.findOneBy({ id })
+          : null
+        : await this.connectors.findOneBy({ slug: slug! });
+    if (!connector || (id != null && slug != null && connector.slug !== slug)) {
+      throw notFound(
+        `No connector with ${id != null ? `id "${shorten(id)}"` : `slug "${shorten(slug!)}"`}; list them with { connectors { id slug name } }`,
+      );
+    }
+    return connector;
+  }
+
+  async byIds(ids: readonly string[]): Promise<Map<string, ConnectorEntity>> {
+    const rows = await this.connectors.findBy({ id: In([...ids]) });
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  async findById(id: string): Promise<ConnectorEntity> {
+    return this.find({ id });
+  }
+
+  async create(input: CreateConnectorInput): Promise<ConnectorEntity> {
+    const definition = providers[input.provider];
+    const name = input.name == null ? definition.defaultName : validText('name', input.name, 100);
+    const wantedSlug = input.slug == null ? null : validSlug(input.slug);
+
+    return this.dataSource.transaction(async (manager) => {
+      const slug = wantedSlug ?? (await this.freeSlug(manager, definition.defaultSlug));
+      if (wantedSlug && (await manager.existsBy(ConnectorEntity, { slug }))) {
+        throw badInput(`slug "${slug}" is already used by another connector; choose another one`, { field: 'slug' });
+      }
+      const connector = Object.assign(new ConnectorEntity(), {
+        id: randomUUID(),
+        slug,
+        provider: input.provider,
+        name,
+        clientId: null,
+        clientSecretSealed: null,
+        clientSecretHint: null,
+        scopes: validScopes(input.provider, [...requiredScopes(input.provider), ...definition.defaultScopes]),
+        credentialsVersion: 0,
+      });
+      await manager.save(connector);
+      await manager.save(CatalogService.defaultEntry(connector.id, name));
+      return connector;
+    });
+  }
+
+  /** Validates the whole input first; only then writes connector and catalog entry in one transaction. */
+  async update(id: string, input: UpdateConnectorInput): Promise<ConnectorEntity> {
+    const connector = await this.findById(id);
+    const changes: Partial<ConnectorEntity> = {};
+    if (input.name !== undefined) changes.name = validText('name', input.name, 100);
+    if (input.clientId !== undefined) changes.clientId = validClientId(input.clientId);
+    if (input.clientSecret !== undefined) {
+      const secret = validClientSecret(input.clientSecret);
+      changes.clientSecretSealed = this.keys.encrypt(secret, connector.id);
+      changes.clientSecretHint = secret.length >= 12 ? secret.slice(-4) : null;
+    }
+    if (input.scopes !== undefined) {
+      if (input.scopes === null) throw badInput('scopes cannot be null; send the full list of permissions to select', { field: 'scopes' });
+      changes.scopes = validScopes(connector.provider, input.scopes);
+    }
+    const credentialsChanged =
+      (changes.clientId !== undefined && changes.clientId !== connector.clientId) || changes.clientSecretSealed !== undefined;
+    if (credentialsChanged) changes.credentialsVersion = connector.credentialsVersion + 1;
+
+    const saved = await this.dataSource.transaction(async (manager) => {
+      if (input.catalog) {
+        const entry = await manager.findOneByOrFail(CatalogEntryEntity, { connectorId: connector.id });
+        await manager.save(CatalogService.applyInput(entry, input.catalog));
+      }
+      return manager.save(Object.assign(connector, changes));
+    });
+    if (credentialsChanged) this.onCredentialsRetired(connector.id);
+    return saved;
+  }
+
+  /** Removes the connector with its catalog entry, tenants and pending consent states, all or nothing. */
+  async delete(id: string): Promise<boolean> {
+    const connector = await this.findById(id);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.delete(ConsentStateEntity, { connectorId: connector.id });
+      await manager.delete(TenantEntity, { connectorId: connector.id });
+      await manager.delete(CatalogEntryEntity, { connectorId: connector.id });
+      await manager.delete(ConnectorEntity, { id: connector.id });
+    });
+    this.onCredentialsRetired(connector.id);
+    return true;
+  }
+
+  status(connector: ConnectorEntity): ConnectorStatus {
+    return connector.clientId && connector.clientSecretSealed ? ConnectorStatus.READY : ConnectorStatus.INCOMPLETE;
+  }
+
+  callbackUrl(connector: Pick<ConnectorEntity, 'slug'>): string {
+    return `${this.publicUrl}/callback/${connector.slug}`;
+  }
+
+  availableScopes(connector: ConnectorEntity): Scope[] {
+    return providers[connector.provider].scopes.map((scope) => ({ ...scope, selected: connector.scopes.includes(scope.name) }));
+  }
+
+  /** The plaintext credentials, for the Microsoft token client only. */
+  credentials(connector: ConnectorEntity): AppCredentials {
+    if (!connector.clientId || !connector.clientSecretSealed) {
+      throw new GatewayError(
+        'CONNECTOR_INCOMPLETE',
+        `Connector "${connector.slug}" has no ${connector.clientId ? 'client secret' : 'client ID'} yet: set clientId and clientSecret with updateConnector first`,
+      );
+    }
+    return {
+      connectorId: connector.id,
+      clientId: connector.clientId,
+      clientSecret: this.keys.decrypt(connector.clientSecretSealed, connector.id),
+      version: String(connector.credentialsVersion),
+    };
+  }
+
+  private async freeSlug(manager: EntityManager, base: string): Promise<string> {
+    for (let suffix = 1; ; suffix++) {
+      const candidate = suffix === 1 ? base : `${base}-${suffix}`;
+      if (!(await manager.existsBy(ConnectorEntity, { slug: candidate }))) return candidate;
+    }
+  }
+}
+
+function shorten(value: string): string {
+  return value.length > 64 ? `${value.slice(0, 64)}…` : value;
+}

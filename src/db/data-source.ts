@@ -1,0 +1,40 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DataSource } from 'typeorm';
+import type { GatewayConfig } from '../config/config';
+import { ApiKeyEntity } from '../auth/api-key.entity';
+import { CatalogEntryEntity } from '../catalog/catalog-entry.entity';
+import { ConnectorEntity } from '../connectors/connector.entity';
+import { ConsentStateEntity } from '../consent/consent-state.entity';
+import { TenantEntity } from '../tenants/tenant.entity';
+import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
+
+export const entities = [ConnectorEntity, CatalogEntryEntity, TenantEntity, ConsentStateEntity, ApiKeyEntity];
+export const migrations = [InitialSchema1764000000000];
+
+export function createDataSource(database: GatewayConfig['database']): DataSource {
+  if (database.type === 'postgres') {
+    return new DataSource({ type: 'postgres', url: database.url, entities, migrations, poolSize: 10 });
+  }
+  if (database.path !== ':memory:') mkdirSync(dirname(resolve(database.path)), { recursive: true });
+  return new DataSource({
+    type: 'better-sqlite3',
+    database: database.path,
+    entities,
+    migrations,
+    // WAL lets readers proceed while a write commits; foreign keys make ON DELETE CASCADE real.
+    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+    },
+  });
+}
+
+/** Connects and applies pending migrations (the only way the schema changes; never synchronize). */
+export async function openDatabase(database: GatewayConfig['database']): Promise<DataSource> {
+  const dataSource = createDataSource(database);
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'all' });
+  return dataSource;
+}

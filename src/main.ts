@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import { ConfigError, loadConfig } from './config/config';
+import { openDatabase } from './db/data-source';
+import { logger } from './observability/logger';
+import { createGateway } from './server';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`xkit: configuration error: ${error.message.split('\n').join('; ')}`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  logger.level = config.logLevel;
+  if (config.secretKeySource === 'generated') logger.warn('generated a new XKIT_SECRET_KEY into data/secret.key; set XKIT_SECRET_KEY in production');
+
+  const dataSource = await openDatabase(config.database);
+  const gateway = await createGateway({ config, dataSource, logger });
+  const { generatedKey } = await gateway.apiKeys.bootstrap(config.adminApiKey, config.nodeEnv === 'production');
+  if (generatedKey) {
+    // Printed once, on the terminal only: it is stored as a hash and cannot be shown again.
+    console.error(`\n  Admin API key (shown once, store it now):\n\n    ${generatedKey}\n\n  Send it as: Authorization: Bearer <key>\n`);
+  }
+  await gateway.listen();
+  const { port } = gateway.httpServer.address() as AddressInfo;
+  logger.info({ port, database: config.database.type, publicUrl: config.publicUrl }, `Xkit gateway ready at http://localhost:${port}/graphql`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    gateway.stop().then(
+      () => process.exit(0),
+      (error) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error) => {
+  logger.fatal({ err: error }, 'the gateway could not start');
+  console.error(`xkit: could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,262 @@
+import { logger as defaultLogger, type Logger } from '../observability/logger';
+import { graphBatchItems, graphRequests, graphRetries, graphThrottled } from '../observability/metrics';
+import { ConcurrencyLimit } from './concurrency-limit';
+import {
+  MAX_BATCH_REQUESTS,
+  itemFromError,
+  missingItem,
+  readBatchResponses,
+  type GraphBatchRequest,
+  type GraphBatchResponse,
+} from './graph-batch-items';
+import { GraphRequestError, graphRequestErrorFrom, headerValue } from './graph-request-error';
+import { isRetryableStatus, retryDelayMs, sleep, type RetryTiming } from './graph-retry';
+import { graphRouteTemplate } from './graph-route';
+
+export { GraphRequestError, MAX_BATCH_REQUESTS, type GraphBatchRequest, type GraphBatchResponse };
+export { toGatewayError, type GraphErrorContext } from './to-gateway-error';
+
+export interface TenantAccess {
+  tenantId: string;
+  /** resolves an access token; fresh=true forces a new one (after a 401) */
+  getToken(options?: { fresh?: boolean }): Promise<string>;
+}
+
+export interface GraphClientOptions {
+  /** Graph base without the version, e.g. https://graph.microsoft.com */
+  graphUrl: string;
+  /** concurrent HTTP requests per tenant; a `$batch` counts as one (default 8) */
+  maxConcurrentRequestsPerTenant?: number;
+  /** retries of a throttled, unavailable or unreachable request (default 4) */
+  maxRetries?: number;
+  /** longest single wait before a retry (default 30) */
+  maxRetryWaitSeconds?: number;
+  /** first backoff step when Graph sends no Retry-After; doubles each time (default 1000) */
+  baseRetryDelayMs?: number;
+  /** deadline for one HTTP request, body included (default 30000) */
+  requestTimeoutMs?: number;
+  logger?: Logger;
+}
+
+interface GraphAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/**
+ * HTTP to Microsoft Graph v1.0: retries, token renewal, a per-tenant concurrency cap and
+ * `$batch`. Uses Node's global fetch, which keeps connections alive and honours
+ * NODE_EXTRA_CA_CERTS (a corporate proxy's CA, or the test fake's).
+ */
+export class GraphClient {
+  /** `${graphUrl}/v1.0`: every request and every followed nextLink stays under it */
+  readonly baseUrl: string;
+  private readonly maxConcurrent: number;
+  private readonly maxRetries: number;
+  private readonly timing: RetryTiming;
+  private readonly requestTimeoutMs: number;
+  private readonly logger: Logger;
+  private readonly limits = new Map<string, ConcurrencyLimit>();
+
+  constructor(options: GraphClientOptions) {
+    this.baseUrl = `${options.graphUrl.replace(/\/+$/, '')}/v1.0`;
+    this.maxConcurrent = options.maxConcurrentRequestsPerTenant ?? 8;
+    new ConcurrencyLimit(this.maxConcurrent); // refuses a bad setting at start, not at the first request
+    this.maxRetries = options.maxRetries ?? 4;
+    this.timing = {
+      maxRetryWaitSeconds: options.maxRetryWaitSeconds ?? 30,
+      baseRetryDelayMs: options.baseRetryDelayMs ?? 1000,
+    };
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.logger = options.logger ?? defaultLogger;
+  }
+
+  /** GET a relative URL such as `/users?$top=10`; throws GraphRequestError for a non-2xx answer. */
+  async get<T>(access: TenantAccess, relativeUrl: string): Promise<T> {
+    const route = `GET ${graphRouteTemplate(relativeUrl)}`;
+    const answer = await this.send(access, 'GET', relativeUrl, route);
+    if (answer.status < 200 || answer.status >= 300) throw graphRequestErrorFrom(answer, route);
+    return answer.body as T;
+  }
+
+  /**
+   * Sends any number of GETs as `$batch` calls of at most 20, in parallel under the tenant's
+   * cap. Items answered 429/503/504 are sent again on their own after their Retry-After; every
+   * other item is final. Returns each request's final answer by id (errors included: callers
+   * decide per item, so one forbidden mailbox fails only its own key). Rejects only when no
+   * request could be made at all, e.g. the tenant's token was refused.
+   */
+  async batch(access: TenantAccess, requests: GraphBatchRequest[]): Promise<Map<string, GraphBatchResponse>> {
+    const ids = new Set(requests.map((request) => request.id));
+    if (ids.size !== requests.length) throw new RangeError('batch request ids must be unique');
+    const results = new Map<string, GraphBatchResponse>();
+    const chunks: GraphBatchRequest[][] = [];
+    for (let start = 0; start < requests.length; start += MAX_BATCH_REQUESTS) {
+      chunks.push(requests.slice(start, start + MAX_BATCH_REQUESTS));
+    }
+    await Promise.all(
+      chunks.map((chunk) =>
+        this.sendBatchChunk(access, chunk, results).catch((error: unknown) => {
+          // Graph refused the $batch call itself (still 503, unreachable…): that fails this
+          // chunk's items, each with the same answer, and leaves the other chunks' results alone.
+          if (!(error instanceof GraphRequestError)) throw error;
+          for (const request of chunk) if (!results.has(request.id)) results.set(request.id, itemFromError(request.id, error));
+        }),
+      ),
+    );
+    return results;
+  }
+
+  /**
+   * The relative URL of a `@odata.nextLink`, to fetch the next page through `get` or `$batch`.
+   * Only links under our own Graph base are followed: a link is data from the network, and
+   * following it elsewhere would send the tenant's token there.
+   */
+  relativeUrlOf(nextLink: string, route: string): string {
+    const base = new URL(`${this.baseUrl}/`);
+    const link = URL.canParse(nextLink) ? new URL(nextLink) : null;
+    if (!link || link.origin !== base.origin || !link.pathname.startsWith(base.pathname)) {
+      throw new GraphRequestError(502, 'UnexpectedNextLink', `Graph sent a next-page link outside ${this.baseUrl}; the gateway does not follow it`, route);
+    }
+    return `/${link.pathname.slice(base.pathname.length)}${link.search}`;
+  }
+
+  private async sendBatchChunk(
+    access: TenantAccess,
+    chunk: GraphBatchRequest[],
+    results: Map<string, GraphBatchResponse>,
+  ): Promise<void> {
+    let pending = chunk;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const body = { requests: pending.map((request) => ({ ...request, method: request.method ?? 'GET' })) };
+      const answer = await this.send(access, 'POST', '/$batch', 'POST /$batch', body);
+      if (answer.status < 200 || answer.status >= 300) throw graphRequestErrorFrom(answer, 'POST /$batch');
+      const byId = readBatchResponses(answer.body);
+
+      const again: GraphBatchRequest[] = [];
+      let waitMs = 0;
+      for (const request of pending) {
+        const item = byId.get(request.id) ?? missingItem(request.id);
+        graphBatchItems.inc({ route: `GET ${graphRouteTemplate(request.url)}`, status: String(item.status) });
+        if (item.status === 429) graphThrottled.inc();
+        const delay =
+          isRetryableStatus(item.status) && attempt < this.maxRetries
+            ? retryDelayMs(attempt, headerValue(item.headers, 'retry-after'), this.timing)
+            : null;
+        if (delay === null) {
+          results.set(request.id, item);
+        } else {
+          again.push(request);
+          waitMs = Math.max(waitMs, delay);
+        }
+      }
+      if (again.length > 0) {
+        graphRetries.inc({ reason: 'throttled' }, again.length);
+        this.logger.debug({ tenantId: access.tenantId, items: again.length, waitMs }, 'retrying throttled $batch items');
+        await sleep(waitMs);
+      }
+      pending = again;
+    }
+  }
+
+  /** One logical request: retried on 429/503/504 and network failures, renewed once on 401. */
+  private async send(
+    access: TenantAccess,
+    method: 'GET' | 'POST',
+    relativeUrl: string,
+    route: string,
+    body?: unknown,
+  ): Promise<GraphAnswer> {
+    let renewedToken = false;
+    let freshToken = false;
+    for (let attempt = 0; ; ) {
+      const token = await access.getToken(freshToken ? { fresh: true } : undefined);
+      freshToken = false;
+      let answer: GraphAnswer;
+      try {
+        answer = await this.limitFor(access.tenantId).run(() => this.fetchOnce(method, relativeUrl, token, body));
+      } catch (error) {
+        const timedOut = error instanceof Error && error.name === 'TimeoutError';
+        graphRequests.inc({ route, status: timedOut ? 'timeout' : 'network_error' });
+        if (attempt < this.maxRetries) {
+          graphRetries.inc({ reason: timedOut ? 'timeout' : 'unavailable' });
+          await sleep(retryDelayMs(attempt++, undefined, this.timing) ?? 0);
+          continue;
+        }
+        const detail = timedOut ? `no answer within ${this.requestTimeoutMs} ms` : describeNetworkFailure(error);
+        this.logger.warn({ route, tenantId: access.tenantId, detail }, 'Microsoft Graph unreachable after retries');
+        throw new GraphRequestError(0, timedOut ? 'Timeout' : 'Unreachable', detail, route);
+      }
+      graphRequests.inc({ route, status: String(answer.status) });
+
+      // An app token can be invalidated before its expiry (consent revoked, keys rolled):
+      // one new token settles whether it was the token or the consent.
+      if (answer.status === 401 && !renewedToken) {
+        renewedToken = freshToken = true;
+        graphRetries.inc({ reason: 'token_expired' });
+        continue;
+      }
+      if (isRetryableStatus(answer.status)) {
+        if (answer.status === 429) graphThrottled.inc();
+        const delay =
+          attempt < this.maxRetries ? retryDelayMs(attempt, headerValue(answer.headers, 'retry-after'), this.timing) : null;
+        if (delay !== null) {
+          graphRetries.inc({ reason: answer.status === 429 ? 'throttled' : 'unavailable' });
+          this.logger.debug({ route, tenantId: access.tenantId, status: answer.status, delay }, 'retrying Graph request');
+          attempt++;
+          await sleep(delay);
+          continue;
+        }
+        this.logger.warn({ route, tenantId: access.tenantId, status: answer.status }, 'Graph still refusing after retries');
+      }
+      return answer;
+    }
+  }
+
+  private async fetchOnce(method: 'GET' | 'POST', relativeUrl: string, token: string, body: unknown): Promise<GraphAnswer> {
+    const response = await fetch(`${this.baseUrl}${relativeUrl}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(this.requestTimeoutMs),
+    });
+    const text = await response.text();
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    const parsed = parseJson(text);
+    // A 2xx we cannot read (a proxy's HTML page) is no success: report it as a bad gateway.
+    const status = parsed.ok || !response.ok ? response.status : 502;
+    return { status, headers, body: parsed.value };
+  }
+
+  private limitFor(tenantId: string): ConcurrencyLimit {
+    let limit = this.limits.get(tenantId);
+    if (!limit) {
+      limit = new ConcurrencyLimit(this.maxConcurrent);
+      this.limits.set(tenantId, limit);
+    }
+    return limit;
+  }
+}
+
+function parseJson(text: string): { ok: boolean; value: unknown } {
+  if (text === '') return { ok: true, value: null };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    const message = `Graph answered with a body that is not JSON: ${text.slice(0, 120)}`;
+    return { ok: false, value: { error: { code: 'InvalidResponse', message } } };
+  }
+}
+
+function describeNetworkFailure(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined;
+  return cause ?? (error instanceof Error ? error.message : String(error));
+}

@@ -1,0 +1,83 @@
+import { GatewayError, badInput } from '../errors';
+import type { GraphClient, TenantAccess } from './graph-client';
+import { USER_SELECT, toGraphUser, type GraphUser } from './graph-resources';
+import { toGatewayError } from './to-gateway-error';
+
+export type { GraphCalendar, GraphEvent, GraphUser } from './graph-resources';
+
+/** Graph's page-size bounds for /users: 1..999 ($top=1000 is a 400). */
+export const MAX_USERS_PAGE = 999;
+
+interface Collection {
+  value?: Array<Record<string, unknown>>;
+  '@odata.nextLink'?: string;
+}
+
+/**
+ * One page of the tenant's users. The continuation is only the `$skiptoken` value, never the
+ * nextLink itself: a cursor comes back from clients, and rebuilding the URL ourselves means a
+ * client can never make the gateway send a token to a URL of its choosing.
+ */
+export async function listUsers(
+  graph: GraphClient,
+  access: TenantAccess,
+  page: { top: number; skipToken?: string },
+): Promise<{ users: GraphUser[]; nextSkipToken: string | null }> {
+  if (!Number.isInteger(page.top) || page.top < 1 || page.top > MAX_USERS_PAGE) {
+    throw badInput(`The page size must be between 1 and ${MAX_USERS_PAGE} (Microsoft Graph's limit for users); got ${page.top}`);
+  }
+  const skip = page.skipToken ? `&$skiptoken=${encodeURIComponent(page.skipToken)}` : '';
+  try {
+    const answer = await graph.get<Collection>(access, `/users?$select=${USER_SELECT}&$top=${page.top}${skip}`);
+    return {
+      users: (answer.value ?? []).map(toGraphUser),
+      nextSkipToken: skipTokenOf(answer['@odata.nextLink']),
+    };
+  } catch (error) {
+    throw toGatewayError(error);
+  }
+}
+
+/** The tenant's organisation object; `id` is the tenant GUID. */
+export async function getOrganization(
+  graph: GraphClient,
+  access: TenantAccess,
+): Promise<{ id: string; displayName: string | null }> {
+  let answer: Collection;
+  try {
+    answer = await graph.get<Collection>(access, '/organization?$select=id,displayName');
+  } catch (error) {
+    throw toGatewayError(error);
+  }
+  const organization = answer.value?.[0];
+  if (!organization) throw new GatewayError('NOT_FOUND', 'Microsoft Graph returned no organisation for this tenant.');
+  return {
+    id: String(organization.id),
+    displayName: typeof organization.displayName === 'string' ? organization.displayName : null,
+  };
+}
+
+/**
+ * The raw `$skiptoken` value of a nextLink. Parsed by hand because URLSearchParams turns `+`
+ * into a space, which would corrupt a token that carries a literal plus.
+ */
+export function skipTokenOf(nextLink: string | undefined): string | null {
+  const queryStart = nextLink?.indexOf('?') ?? -1;
+  if (!nextLink || queryStart < 0) return null;
+  for (const pair of nextLink.slice(queryStart + 1).split('&')) {
+    const separator = pair.indexOf('=');
+    if (separator < 0) continue;
+    const name = safeDecode(pair.slice(0, separator)).toLowerCase();
+    const value = safeDecode(pair.slice(separator + 1));
+    if (name === '$skiptoken' && value !== '') return value;
+  }
+  return null;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,134 @@
+import { GatewayError } from '../errors';
+import { GraphRequestError } from './graph-request-error';
+import { MicrosoftTokenError } from './microsoft-token-error';
+
+/** What the failed read was about, to name it in the message. */
+export interface GraphErrorContext {
+  /** the Graph user the read concerned */
+  userId?: string;
+}
+
+const RECONSENT = 'Add it to the app registration\'s API permissions in Azure (application permission), then have an administrator of the organisation consent again.';
+
+/**
+ * Maps what the Microsoft layer throws to the contract's error codes, with a message that says
+ * what to do. Resolvers use it to attach a failure to one field (one user's calendars) instead
+ * of failing the whole query. GatewayErrors pass through unchanged.
+ */
+export function toGatewayError(error: unknown, context: GraphErrorContext = {}): GatewayError {
+  if (error instanceof GatewayError) return error;
+  if (error instanceof GraphRequestError) return fromGraph(error, context);
+  if (error instanceof MicrosoftTokenError) return fromToken(error);
+  return new GatewayError(
+    'UPSTREAM_ERROR',
+    'Reading from Microsoft failed unexpectedly. Try again; if it persists, the gateway logs have the details.',
+  );
+}
+
+function fromGraph(error: GraphRequestError, context: GraphErrorContext): GatewayError {
+  const subject = context.userId ? ` for user ${context.userId}` : '';
+  const details = { graphCode: error.graphCode, graphStatus: error.status };
+  switch (true) {
+    case error.status === 401:
+      return new GatewayError(
+        'CONSENT_REQUIRED',
+        `Microsoft Graph rejected the tenant's access token even after a new one was issued (${error.graphCode}); the organisation's consent was probably revoked. An administrator must consent again through a new consent link.`,
+        details,
+      );
+    case error.status === 403:
+      return new GatewayError(
+        'GRAPH_FORBIDDEN',
+        `Microsoft Graph refused ${describeRoute(error.route)}${subject} (${error.graphCode}). ${permissionHint(error)}`,
+        details,
+      );
+    case error.status === 404:
+      return new GatewayError('NOT_FOUND', notFoundMessage(error, context), details);
+    case error.status === 400:
+      return new GatewayError(
+        'BAD_USER_INPUT',
+        `Microsoft Graph rejected the request for ${describeRoute(error.route)}${subject}: ${error.message} (${error.graphCode})`,
+        details,
+      );
+    case error.status === 429:
+      return new GatewayError(
+        'GRAPH_THROTTLED',
+        `Microsoft Graph is throttling this organisation's requests (${describeRoute(error.route)}${subject}) and the gateway's retries ran out. Try again ${error.retryAfterSeconds ? `in ${error.retryAfterSeconds} seconds` : 'in a minute'}.`,
+        { ...details, retryAfterSeconds: error.retryAfterSeconds ?? null },
+      );
+    case error.status === 0:
+      return new GatewayError(
+        'UPSTREAM_ERROR',
+        `Microsoft Graph could not be reached (${error.message}) while reading ${describeRoute(error.route)}${subject}. Try again shortly.`,
+        details,
+      );
+    default:
+      return new GatewayError(
+        'UPSTREAM_ERROR',
+        `Microsoft Graph answered HTTP ${error.status} (${error.graphCode}) while reading ${describeRoute(error.route)}${subject}${error.status >= 500 ? ', still after retries' : ''}. Try again shortly.`,
+        details,
+      );
+  }
+}
+
+function permissionHint(error: GraphRequestError): string {
+  const path = error.route.replace(/^[A-Z]+ /, '');
+  if (/\/(calendars|calendar|calendarView|events)\b/.test(path)) {
+    return `The app most likely lacks the Calendars.Read application permission (or an Exchange application access policy excludes this mailbox). ${RECONSENT}`;
+  }
+  if (path.startsWith('/organization')) {
+    return `The app most likely lacks the Directory.Read.All (or Organization.Read.All) application permission. ${RECONSENT}`;
+  }
+  if (path.startsWith('/users')) {
+    return `The app most likely lacks the User.Read.All or Directory.Read.All application permission. ${RECONSENT}`;
+  }
+  return `The app most likely lacks the application permission this read needs. ${RECONSENT}`;
+}
+
+function notFoundMessage(error: GraphRequestError, context: GraphErrorContext): string {
+  const user = context.userId ? `user ${context.userId}` : 'this user';
+  switch (error.graphCode) {
+    case 'MailboxNotEnabledForRESTAPI':
+      return `The mailbox of ${user} is not in Exchange Online (inactive, soft-deleted or hosted on-premises), so Microsoft Graph has no calendars or events to show for it.`;
+    case 'ErrorInvalidUser':
+    case 'Request_ResourceNotFound':
+      return `Microsoft Graph does not know ${user} in the organisation's directory; it may have been deleted.`;
+    default:
+      return `Microsoft Graph found nothing at ${describeRoute(error.route)}${context.userId ? ` for user ${context.userId}` : ''} (${error.graphCode}).`;
+  }
+}
+
+function describeRoute(route: string): string {
+  const path = route.replace(/^[A-Z]+ /, '');
+  if (/\/calendarView\b/.test(path)) return 'the calendar view';
+  if (/\/calendars?\b/.test(path)) return 'the calendars';
+  if (path.startsWith('/organization')) return 'the organisation';
+  if (path === '/users') return 'the user list';
+  if (path.startsWith('/users')) return 'the user';
+  return path;
+}
+
+function fromToken(error: MicrosoftTokenError): GatewayError {
+  const details = { tokenFailure: error.kind, aadstsCode: error.aadstsCode ?? null };
+  switch (error.kind) {
+    case 'consent_missing':
+      return new GatewayError(
+        'CONSENT_REQUIRED',
+        `${error.reason} An administrator of the organisation must consent again through a new consent link.`,
+        details,
+      );
+    case 'invalid_client':
+      return new GatewayError(
+        'CONNECTOR_INCOMPLETE',
+        `${error.reason} Set a current client secret on the connector with updateConnector.`,
+        details,
+      );
+    case 'tenant_not_found':
+      return new GatewayError('NOT_FOUND', `${error.reason} Check the tenant, or remove it with removeTenant.`, details);
+    case 'throttled':
+      return error.status === 429 || error.status === undefined
+        ? new GatewayError('GRAPH_THROTTLED', `${error.reason} Try again in a minute.`, details)
+        : new GatewayError('UPSTREAM_ERROR', `${error.reason} Try again in a minute.`, details);
+    default:
+      return new GatewayError('UPSTREAM_ERROR', `${error.reason} Try again shortly.`, details);
+  }
+}

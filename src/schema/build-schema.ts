@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchemaSync, type ContainerType } from 'type-graphql';
+import { adminAuthChecker } from '../auth/auth-checker';
+import { ApiKeyResolver } from '../auth/api-key.resolver';
+import { CatalogResolver } from '../catalog/catalog.resolver';
+import { ConnectorResolver } from '../connectors/connector.resolver';
+import { ConsentResolver } from '../consent/consent.resolver';
+import { UserResolver } from '../directory/user.resolver';
+import { TenantResolver } from '../tenants/tenant.resolver';
+
+export const resolvers = [
+  ConnectorResolver,
+  CatalogResolver,
+  ConsentResolver,
+  TenantResolver,
+  UserResolver,
+  ApiKeyResolver,
+] as const;
+
+/** The schema, built from the resolver classes. Without a container it can be printed but not executed. */
+export function buildGatewaySchema(container?: ContainerType): GraphQLSchema {
+  return buildSchemaSync({
+    resolvers,
+    container,
+    authChecker: adminAuthChecker,
+    // Inputs are validated in the services, where messages can say what to do.
+    validate: false,
+  });
+}
+
+/** How schema.graphql is written: sorted, so the file only changes when the schema does. */
+export function printGatewaySchema(schema: GraphQLSchema): string {
+  return `# Emitted from the code by \`npm run schema:emit\`; do not edit by hand.\n\n${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,33 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import type { GatewayContext } from '../context';
+import { badInput } from '../errors';
+
+/**
+ * Refuses, before anything runs, a query whose estimated cost exceeds the limit: every user of a
+ * page multiplies what is asked of each user, so users(first: 999) with a year of events is refused
+ * while a page of users with their calendars is not.
+ */
+export function queryCostLimit(maxCost: number): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, schema }) {
+          const cost = getComplexity({
+            schema,
+            query: document,
+            operationName: request.operationName ?? undefined,
+            variables: request.variables ?? {},
+            estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+          });
+          if (cost > maxCost) {
+            throw badInput(
+              `This query's estimated cost is ${cost}, above the limit of ${maxCost}. Ask for fewer users per page (users(first: …)) and follow pageInfo.endCursor, or use a shorter events window.`,
+              { cost, maxCost },
+            );
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GatewayContext } from '../context';
+import { ConnectorEntity } from '../connectors/connector.entity';
+import { DirectoryService } from '../directory/directory.service';
+import { AccessToken, User, UserConnection } from '../directory/directory.types';
+import { TenantEntity } from './tenant.entity';
+import { TenantService } from './tenant.service';
+
+@Authorized()
+@Resolver(() => TenantEntity)
+export class TenantResolver {
+  constructor(
+    private readonly tenantService: TenantService,
+    private readonly directory: DirectoryService,
+  ) {}
+
+  @Query(() => [TenantEntity])
+  tenants(@Arg('connectorId', () => ID, { nullable: true }) connectorId?: string | null): Promise<TenantEntity[]> {
+    return this.tenantService.list(connectorId);
+  }
+
+  @Query(() => TenantEntity, { nullable: true, description: 'NOT_FOUND when there is none' })
+  tenant(@Arg('id', () => ID) id: string): Promise<TenantEntity> {
+    return this.tenantService.get(id);
+  }
+
+  @Mutation(() => TenantEntity, { description: 'Checks consent again: token, roles, organisation name' })
+  refreshTenant(@Arg('id', () => ID) id: string): Promise<TenantEntity> {
+    return this.tenantService.refresh(id);
+  }
+
+  @Mutation(() => Boolean, { description: 'Forgets the tenant (the consent in Azure stays until an admin removes the app)' })
+  removeTenant(@Arg('id', () => ID) id: string): Promise<boolean> {
+    return this.tenantService.remove(id);
+  }
+
+  @FieldResolver(() => ConnectorEntity)
+  connector(@Root() tenant: TenantEntity, @Ctx() context: GatewayContext): Promise<ConnectorEntity> {
+    return context.loaders.connector.load(tenant.connectorId);
+  }
+
+  @FieldResolver(() => [String], { description: 'Selected on the connector but not granted by the tenant' })
+  async missingScopes(@Root() tenant: TenantEntity, @Ctx() context: GatewayContext): Promise<string[]> {
+    return this.tenantService.missingScopes(tenant, await context.loaders.connector.load(tenant.connectorId));
+  }
+
+  @FieldResolver(() => AccessToken, { description: 'An app-only Graph token, from the cache while valid' })
+  async accessToken(@Root() tenant: TenantEntity, @Ctx() context: GatewayContext): Promise<AccessToken> {
+    const token = await this.tenantService.token(tenant, await context.loaders.connector.load(tenant.connectorId));
+    return { token: token.accessToken, expiresAt: token.expiresAt };
+  }
+
+  @FieldResolver(() => UserConnection, {
+    description: 'The organisation\'s users, a page at a time (1 <= first <= 999)',
+    complexity: ({ args, childComplexity }) => 1 + (Number(args.first) || 100) * Math.max(1, childComplexity - 1),
+  })
+  users(
+    @Root() tenant: TenantEntity,
+    @Arg('first', () => Int, { defaultValue: 100 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<UserConnection> {
+    return this.directory.users(tenant, first, after);
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'By Graph id or user principal name; null when there is none' })
+  user(@Root() tenant: TenantEntity, @Arg('id', () => ID) id: string, @Ctx() context: GatewayContext): Promise<User | null> {
+    return this.directory.user(tenant, id, context);
+  }
+}

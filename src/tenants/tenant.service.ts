@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource, In } from 'typeorm';
+import { ConnectorEntity } from '../connectors/connector.entity';
+import { ConnectorService } from '../connectors/connector.service';
+import { isGuid } from '../connectors/connector-input';
+import { GatewayError, notFound } from '../errors';
+import { AppToken, AppTokenService, MicrosoftTokenError } from '../microsoft/app-token.service';
+import { GraphClient, TenantAccess } from '../microsoft/graph-client';
+import { getOrganization } from '../microsoft/graph-directory';
+import type { Logger } from '../observability/logger';
+import { TenantEntity, TenantStatus } from './tenant.entity';
+
+/** Tenants: recording consent, checking it again, and handing out app tokens for Graph. */
+export class TenantService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly connectors: ConnectorService,
+    private readonly tokens: AppTokenService,
+    private readonly graph: GraphClient,
+    private readonly logger: Logger,
+  ) {}
+
+  private get tenants() {
+    return this.dataSource.getRepository(TenantEntity);
+  }
+
+  async list(connectorId?: string | null): Promise<TenantEntity[]> {
+    if (connectorId != null) await this.connectors.findById(connectorId);
+    return this.tenants.find({
+      where: connectorId != null ? { connectorId } : {},
+      order: { consentedAt: 'ASC' },
+    });
+  }
+
+  async get(id: string): Promise<TenantEntity> {
+    const tenant = isGuid(id) ? await this.tenants.findOneBy({ id }) : null;
+    if (!tenant) throw notFound(`No tenant with id "${id.slice(0, 64)}"; list them with { tenants { id microsoftTenantId displayName } }`);
+    return tenant;
+  }
+
+  forConnectors(connectorIds: readonly string[]): Promise<TenantEntity[]> {
+    return this.tenants.find({ where: { connectorId: In([...connectorIds]) }, order: { consentedAt: 'ASC' } });
+  }
+
+  missingScopes(tenant: TenantEntity, connector: ConnectorEntity): string[] {
+    return connector.scopes.filter((scope) => !tenant.grantedScopes.includes(scope));
+  }
+
+  /**
+   * After Microsoft's consent redirect: records or re-activates the tenant, then checks the consent
+   * with a fresh token (roles, organisation name). A token failure is recorded on the tenant as ERROR.
+   */
+  async recordConsent(connector: ConnectorEntity, microsoftTenantId: string): Promise<TenantEntity> {
+    const now = new Date();
+    const existing = await this.tenants.findOneBy({ connectorId: connector.id, microsoftTenantId });
+    const tenant =
+      existing ??
+      Object.assign(new TenantEntity(), {
+        id: randomUUID(),
+        connectorId: connector.id,
+        microsoftTenantId,
+        displayName: null,
+        grantedScopes: [],
+      });
+    Object.assign(tenant, { status: TenantStatus.CONSENTED, statusReason: null, consentedAt: now, checkedAt: now });
+    return this.check(tenant, connector, { atConsent: true });
+  }
+
+  async refresh(id: string): Promise<TenantEntity> {
+    const tenant = await this.get(id);
+    return this.check(tenant, await this.connectors.findById(tenant.connectorId), { atConsent: false });
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const tenant = await this.get(id);
+    await this.tenants.delete({ id: tenant.id });
+    return true;
+  }
+
+  /** The tenant's app token, from cache while valid; failures mark the tenant and become contract errors. */
+  async token(tenant: TenantEntity, connector?: ConnectorEntity, options: { fresh?: boolean } = {}): Promise<AppToken> {
+    const owner = connector ?? (await this.connectors.findById(tenant.connectorId));
+    const credentials = this.connectors.credentials(owner);
+    try {
+      const token = await this.tokens.acquire(credentials, tenant.microsoftTenantId, options);
+      if (tenant.status !== TenantStatus.CONSENTED || !sameScopes(tenant.grantedScopes, token.roles)) {
+        await this.save(tenant, { status: TenantStatus.CONSENTED, statusReason: null, grantedScopes: [...token.roles].sort() });
+      }
+      return token;
+    } catch (error) {
+      throw await this.tokenFailure(tenant, owner, error);
+    }
+  }
+
+  /** What the Graph client needs: the tenant id and a way to get (or renew) its token. */
+  access(tenant: TenantEntity, connector?: ConnectorEntity): TenantAccess {
+    return {
+      tenantId: tenant.microsoftTenantId,
+      getToken: async (options) => (await this.token(tenant, connector, options)).accessToken,
+    };
+  }
+
+  /**
+   * At consent time every failure is recorded (ERROR, with the reason) so the admin's answer is
+   * never lost; on a later refresh a transient failure is reported without touching the tenant.
+   */
+  private async check(tenant: TenantEntity, connector: ConnectorEntity, { atConsent }: { atConsent: boolean }): Promise<TenantEntity> {
+    tenant.checkedAt = new Date();
+    try {
+      // Fresh: a token cached before a re-consent still carries the old roles.
+      const token = await this.tokens.acquire(this.connectors.credentials(connector), tenant.microsoftTenantId, { fresh: true });
+      tenant.grantedScopes = [...token.roles].sort();
+      tenant.status = TenantStatus.CONSENTED;
+      tenant.statusReason = null;
+      tenant.displayName = await this.organizationName(tenant, connector, tenant.displayName);
+    } catch (error) {
+      if (error instanceof GatewayError) throw error;
+      const failure = describeTokenFailure(error);
+      if (!atConsent && !failure.status) throw new GatewayError('UPSTREAM_ERROR', `${failure.reason} Try again shortly.`);
+      tenant.status = atConsent ? TenantStatus.ERROR : failure.status!;
+      tenant.statusReason = failure.reason;
+      this.logger.warn({ tenantId: tenant.id, reason: failure.reason }, 'consent check failed');
+    }
+    return this.tenants.save(tenant);
+  }
+
+  private async organizationName(tenant: TenantEntity, connector: ConnectorEntity, fallback: string | null): Promise<string | null> {
+    try {
+      const organization = await getOrganization(this.graph, this.access(tenant, connector));
+      return organization.displayName ?? fallback;
+    } catch (error) {
+      // Without Directory.Read.All (or while consent replicates) the name is simply unknown for now.
+      this.logger.info({ tenantId: tenant.id, error: (error as Error).message }, 'organisation name not readable');
+      return fallback;
+    }
+  }
+
+  private async tokenFailure(tenant: TenantEntity, connector: ConnectorEntity, error: unknown): Promise<Error> {
+    if (error instanceof GatewayError) return error;
+    const failure = describeTokenFailure(error);
+    if (failure.status) await this.save(tenant, { status: failure.status, statusReason: failure.reason });
+    if (failure.status) {
+      return new GatewayError(
+        'CONSENT_REQUIRED',
+        `${failure.reason} (tenant ${tenant.microsoftTenantId}, connector "${connector.slug}")`,
+        { tenantId: tenant.id },
+      );
+    }
+    return new GatewayError('UPSTREAM_ERROR', `${failure.reason} Try again shortly.`);
+  }
+
+  private async save(tenant: TenantEntity, changes: Partial<TenantEntity>): Promise<void> {
+    Object.assign(tenant, changes, { checkedAt: new Date() });
+    await this.tenants.update({ id: tenant.id }, { ...changes, checkedAt: tenant.checkedAt });
+  }
+}
+
+/** Microsoft's reason in plain words plus what to do, and the tenant status it implies (none when transient). */
+export function describeTokenFailure(error: unknown): { status: TenantStatus | null; reason: string } {
+  if (!(error instanceof MicrosoftTokenError)) {
+    return { status: null, reason: 'Microsoft could not be reached for an app token.' };
+  }
+  switch (error.kind) {
+    case 'consent_missing':
+      return {
+        status: TenantStatus.REVOKED,
+        reason: `The organisation's consent is missing or was revoked: ${error.reason} An admin must consent again through a new consent link (or wait a few minutes if they consented just now, then refreshTenant).`,
+      };
+    case 'invalid_client':
+      return {
+        status: TenantStatus.ERROR,
+        reason: `Microsoft rejected the connector's credentials: ${error.reason} Set a current client secret with updateConnector, then refreshTenant.`,
+      };
+    case 'tenant_not_found':
+      return {
+        status: TenantStatus.ERROR,
+        reason: `Microsoft does not know this directory: ${error.reason} Check the tenant, or remove it with removeTenant.`,
+      };
+    default:
+      return { status: null, reason: `Microsoft did not issue an app token: ${error.reason}` };
+  }
+}
+
+function sameScopes(a: string[], b: string[]): boolean {
+  const sortedB = [...b].sort();
+  return a.length === b.length && [...a].sort().every((scope, index) => scope === sortedB[index]);
+}

@@ -1,0 +1,26 @@
+import type { AccessTokenService } from './access-tokens';
+import type { FakeCounters } from './counters';
+import type { Directory } from './directory';
+import type { FakeFaults } from './faults';
+
+/** What the next admin-consent page visits do; null means the default (consent in the tenant of the path). */
+export type ConsentAnswer = { tenantId: string } | { error: 'access_denied' | 'consent_required' } | null;
+
+/** The state every route handler shares: one per running fake. */
+export interface FakeContext {
+  /** https://127.0.0.1:<port>; serves both the identity platform and Graph. */
+  baseUrl: string;
+  directory: Directory;
+  tokens: AccessTokenService;
+  faults: FakeFaults;
+  counters: FakeCounters;
+  consentAnswer: ConsentAnswer;
+  /** Signs /users $skiptoken values, so a forged or foreign one is refused like an expired one. */
+  pageTokenKey: Buffer;
+  /** Numbers $batch calls so each gets its own, reproducible, response order. */
+  batchSequence: number;
+}
+
+export function graphBaseUrl(context: FakeContext): string {
+  return `${context.baseUrl}/v1.0`;
+}

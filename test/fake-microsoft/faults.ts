@@ -1,0 +1,46 @@
+/** Switches a test flips to make the fake misbehave the way Microsoft does. A plain mutable object. */
+export interface FakeFaults {
+  /** `expires_in` of issued tokens (default 3599). msal treats a token as expired 300 s early, so 301 makes it stale at once. */
+  tokenLifetimeSeconds?: number;
+  /** While set, every token request answers this AADSTS error. */
+  tokenFailure?: { status: number; error: string; aadsts: number; description: string } | null;
+  /** The next `count` top-level Graph requests ($batch excluded) answer 429 with Retry-After. */
+  throttleGraphRequests?: { count: number; retryAfterSeconds: number };
+  /** The next `count` items inside batches answer 429, with Retry-After in that item's headers. */
+  throttleBatchItems?: { count: number; retryAfterSeconds: number };
+  /** The next `count` top-level Graph requests ($batch included) fail with this status. */
+  failGraphRequests?: { count: number; status: 503 | 504 | 500 };
+  /** Calendar and event routes of these user ids answer 403 ErrorAccessDenied (an Exchange application access policy). */
+  forbiddenUsers: Set<string>;
+  /** Calendar and event routes of these user ids answer 404 MailboxNotEnabledForRESTAPI. */
+  mailboxDisabledUsers: Set<string>;
+  /** Overrides the start option `latencyMs` for Graph responses only. */
+  graphLatencyMs?: number;
+}
+
+export const DEFAULT_TOKEN_LIFETIME_SECONDS = 3599;
+
+export function defaultFaults(): FakeFaults {
+  return { tokenLifetimeSeconds: DEFAULT_TOKEN_LIFETIME_SECONDS, tokenFailure: null, forbiddenUsers: new Set(), mailboxDisabledUsers: new Set() };
+}
+
+/** Restores the defaults in place, so a reference a test took earlier stays live. */
+export function resetFaultsInPlace(faults: FakeFaults): void {
+  for (const key of Object.keys(faults)) delete (faults as unknown as Record<string, unknown>)[key];
+  Object.assign(faults, defaultFaults());
+}
+
+/** Uses one unit of a counted fault; true when this request is affected. */
+export function consumeCountedFault(fault: { count: number } | undefined): boolean {
+  if (!fault || fault.count <= 0) return false;
+  fault.count--;
+  return true;
+}
+
+/** Checks a user id against a fault set case-insensitively, since Graph ids are case-insensitive GUIDs. */
+export function userInSet(users: Set<string> | undefined, userId: string): boolean {
+  if (!users || users.size === 0) return false;
+  const wanted = userId.toLowerCase();
+  for (const candidate of users) if (candidate.toLowerCase() === wanted) return true;
+  return false;
+}

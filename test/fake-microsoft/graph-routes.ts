@@ -1,0 +1,80 @@
+import type { FakeContext } from './context';
+import { getCalendar, listCalendarView, listCalendars } from './graph-calendar-handlers';
+import { getOrganization, getUser, listUsers } from './graph-directory-handlers';
+import { GraphError, graphErrorResult, type GraphRequest, type GraphResult } from './graph-envelope';
+
+type RouteHandler = (context: FakeContext, request: GraphRequest, params: string[]) => GraphResult;
+
+interface GraphRoute {
+  method: string;
+  /** Also the counter key: 'GET /users/{id}/calendars'. */
+  template: string;
+  handle: RouteHandler;
+}
+
+/** The Graph v1.0 surface the fake serves, shared by top-level requests and $batch items. */
+const ROUTES: GraphRoute[] = [
+  { method: 'GET', template: '/organization', handle: (context, request) => getOrganization(context, request) },
+  { method: 'GET', template: '/users', handle: (context, request) => listUsers(context, request) },
+  { method: 'GET', template: '/users/{id}', handle: (context, request, [userKey]) => getUser(context, request, userKey) },
+  { method: 'GET', template: '/users/{id}/calendars', handle: (context, request, [userKey]) => listCalendars(context, request, userKey) },
+  { method: 'GET', template: '/users/{id}/calendar', handle: (context, request, [userKey]) => getCalendar(context, request, userKey) },
+  { method: 'GET', template: '/users/{id}/calendars/{calendarId}', handle: (context, request, [userKey, calendarId]) => getCalendar(context, request, userKey, calendarId) },
+  { method: 'GET', template: '/users/{id}/calendarView', handle: (context, request, [userKey]) => listCalendarView(context, request, userKey) },
+  { method: 'GET', template: '/users/{id}/calendar/calendarView', handle: (context, request, [userKey]) => listCalendarView(context, request, userKey, null) },
+  {
+    method: 'GET',
+    template: '/users/{id}/calendars/{calendarId}/calendarView',
+    handle: (context, request, [userKey, calendarId]) => listCalendarView(context, request, userKey, calendarId),
+  },
+];
+
+export interface RouteMatch {
+  route: GraphRoute | undefined;
+  /** The counter key: the route template, or '<METHOD> (no route)'. */
+  key: string;
+  params: string[];
+}
+
+/** Literal segments match case-insensitively, as Graph's do ('calendarview' works); parameters are percent-decoded. */
+export function matchGraphRoute(method: string, path: string): RouteMatch {
+  const segments = path.split('/').filter(Boolean).map(decodeSegment);
+  for (const route of ROUTES) {
+    const templateSegments = route.template.split('/').filter(Boolean);
+    if (route.method !== method || templateSegments.length !== segments.length) continue;
+    const params: string[] = [];
+    const matches = templateSegments.every((expected, index) => {
+      if (expected.startsWith('{')) {
+        params.push(segments[index]);
+        return segments[index].length > 0;
+      }
+      return expected.toLowerCase() === segments[index].toLowerCase();
+    });
+    if (matches) return { route, key: `${method} ${route.template}`, params };
+  }
+  return { route: undefined, key: `${method} (no route)`, params: [] };
+}
+
+export function executeGraphRoute(context: FakeContext, request: GraphRequest, match = matchGraphRoute(request.method, request.path)): GraphResult {
+  try {
+    if (!match.route) throw unmatched(request.path);
+    return match.route.handle(context, request, match.params);
+  } catch (error) {
+    if (error instanceof GraphError) return graphErrorResult(error, request);
+    throw error;
+  }
+}
+
+function unmatched(path: string): GraphError {
+  // App-only tokens have no signed-in user, and Graph says so rather than 404.
+  if (/^\/?me(\/|$)/i.test(path)) return new GraphError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
+  return new GraphError(404, 'ResourceNotFound', 'Resource could not be discovered.');
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AccessTokenService } from './access-tokens';
+import { createServerCertificates } from './certificates';
+import type { ConsentAnswer, FakeContext } from './context';
+import { emptyCounters, resetCountersInPlace, type FakeCounters } from './counters';
+import { Directory, type FakeTenantOptions, type FakeUser } from './directory';
+import { defaultFaults, resetFaultsInPlace, type FakeFaults } from './faults';
+import { handleGraphRequest } from './graph-endpoint';
+import { jsonResponse, readExchange, sendAfter, type OutgoingResponse } from './http-exchange';
+import { handleIdentityRequest } from './identity-routes';
+
+/**
+ * A fake of the Microsoft identity platform and Graph v1.0 on one HTTPS origin, for tests, the
+ * demo and the benchmark: point both XKIT_MICROSOFT_LOGIN_URL and XKIT_MICROSOFT_GRAPH_URL at `url`.
+ */
+
+export type { FakeCounters } from './counters';
+export type { FakeTenantOptions, FakeUser } from './directory';
+export type { FakeFaults } from './faults';
+
+export interface FakeMicrosoftOptions {
+  /** Default 0: a free port. */
+  port?: number;
+  /** Added to every response (token and Graph). Default 0. */
+  latencyMs?: number;
+  /** Where to write ca.pem; default a fresh temporary directory, removed by stop(). */
+  certDir?: string;
+}
+
+export interface FakeMicrosoft {
+  /** https://127.0.0.1:<port> */
+  url: string;
+  /** PEM of the CA, for NODE_EXTRA_CA_CERTS. */
+  caCertPath: string;
+  /** An "Azure app registration"; registering the same clientId again updates it (e.g. a rotated secret). */
+  registerApp(app: { clientId: string; clientSecret: string; displayName?: string; redirectUris: string[]; requiredRoles: string[] }): void;
+  addTenant(options: FakeTenantOptions): { tenantId: string; users: FakeUser[] };
+  /** As if the tenant's admin consented; default roles = the app's requiredRoles. */
+  grantConsent(tenantId: string, clientId: string, roles?: string[]): void;
+  /** Deletes the enterprise app; tokens already issued stay valid until they expire unless invalidateIssuedTokens. */
+  revokeConsent(tenantId: string, clientId: string, options?: { invalidateIssuedTokens?: boolean }): void;
+  /**
+   * What the next admin-consent page visits do, until changed. null (the initial state): consent in
+   * the tenant of the path when it names one, else in the first tenant added.
+   */
+  setConsentAnswer(answer: { tenantId: string } | { error: 'access_denied' | 'consent_required' } | null): void;
+  counters: FakeCounters;
+  resetCounters(): void;
+  faults: FakeFaults;
+  resetFaults(): void;
+  /** Every HTTP request received ($batch items not included). */
+  requestLog: Array<{ method: string; path: string; query: string; at: number }>;
+  stop(): Promise<void>;
+}
+
+export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Promise<FakeMicrosoft> {
+  const ownsCertDir = options.certDir === undefined;
+  const certDir = options.certDir ?? (await mkdtemp(join(tmpdir(), 'fake-microsoft-')));
+  const certificates = await createServerCertificates(certDir);
+  const latencyMs = options.latencyMs ?? 0;
+  const context: FakeContext = {
+    baseUrl: '',
+    directory: new Directory(),
+    tokens: new AccessTokenService(),
+    faults: defaultFaults(),
+    counters: emptyCounters(),
+    consentAnswer: null,
+    pageTokenKey: randomBytes(32),
+    batchSequence: 0,
+  };
+  const requestLog: FakeMicrosoft['requestLog'] = [];
+
+  const server = createServer({ key: certificates.serverKey, cert: certificates.serverCert }, (request, response) => {
+    void (async () => {
+      const exchange = await readExchange(request).catch(() => undefined);
+      if (!exchange) return response.destroy();
+      requestLog.push({ method: exchange.method, path: exchange.path, query: exchange.rawQuery, at: Date.now() });
+      const isGraph = exchange.path === '/v1.0' || exchange.path.startsWith('/v1.0/');
+      let outgoing: OutgoingResponse;
+      try {
+        outgoing = isGraph ? handleGraphRequest(context, exchange) : handleIdentityRequest(context, exchange);
+      } catch (error) {
+        // A bug in the fake must be loud, not look like a Microsoft error the client might handle.
+        outgoing = jsonResponse(500, { error: { code: 'FakeMicrosoftBug', message: error instanceof Error ? (error.stack ?? error.message) : String(error) } });
+      }
+      await sendAfter(response, outgoing, isGraph ? (context.faults.graphLatencyMs ?? latencyMs) : latencyMs);
+    })();
+  });
+  const port = await listen(server, options.port ?? 0);
+  context.baseUrl = `https://127.0.0.1:${port}`;
+
+  return {
+    url: context.baseUrl,
+    caCertPath: certificates.caCertPath,
+    registerApp: (app) => context.directory.registerApp(app),
+    addTenant: (tenantOptions) => {
+      const tenant = context.directory.addTenant(tenantOptions);
+      return { tenantId: tenant.tenantId, users: tenant.users };
+    },
+    grantConsent: (tenantId, clientId, roles) => context.directory.grantConsent(tenantId, clientId, roles),
+    revokeConsent: (tenantId, clientId, revokeOptions) => {
+      context.directory.revokeConsent(tenantId, clientId);
+      if (revokeOptions?.invalidateIssuedTokens) context.tokens.invalidateIssued(tenantId, clientId);
+    },
+    setConsentAnswer: (answer: ConsentAnswer) => {
+      context.consentAnswer = answer;
+    },
+    counters: context.counters,
+    resetCounters: () => resetCountersInPlace(context.counters),
+    faults: context.faults,
+    resetFaults: () => resetFaultsInPlace(context.faults),
+    requestLog,
+    stop: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      if (ownsCertDir) await rm(certDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}

@@ -1,0 +1,152 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import https from 'node:https';
+import { AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/**
+ * Runs the real gateway (the compiled dist/src/main.js, as `npm start` does) as a child process,
+ * pointed at the fake Microsoft, and talks to it over HTTP like a user would.
+ */
+
+/** The project root, whether this file runs from test/ (jest) or from dist/test/ (the demo). */
+const ROOT = (() => {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json'))) dir = resolve(dir, '..');
+  return dir;
+})();
+
+export interface GatewayProcess {
+  url: string;
+  adminKey: string;
+  env: Record<string, string>;
+  output: () => string;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, options?: { key?: string | null }): Promise<GraphQLResult<T>>;
+  stop(): Promise<void>;
+}
+
+export interface GraphQLResult<T> {
+  status: number;
+  data: T;
+  errors?: Array<{ message: string; path?: string[]; extensions: { code: string; [key: string]: unknown } }>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export function newDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'xkit-test-'));
+}
+
+/** Settings shared by gateways that must read the same data (restarts, replicas). */
+export function gatewaySettings(fake: { url: string; caCertPath: string }, dataDir = newDataDir()): Record<string, string> {
+  return {
+    XKIT_DATABASE_URL: process.env.XKIT_TEST_DATABASE_URL ?? `sqlite:${join(dataDir, 'xkit.sqlite')}`,
+    XKIT_SECRET_KEY: randomBytes(32).toString('hex'),
+    XKIT_ADMIN_API_KEY: `test_${randomBytes(24).toString('base64url')}`,
+    XKIT_MICROSOFT_LOGIN_URL: fake.url,
+    XKIT_MICROSOFT_GRAPH_URL: fake.url,
+    NODE_EXTRA_CA_CERTS: fake.caCertPath,
+    XKIT_DATA_DIR_FOR_TESTS: dataDir,
+  };
+}
+
+export async function startGateway(settings: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<GatewayProcess> {
+  const port = Number(extraEnv.PORT ?? settings.PORT) || (await freePort());
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    XKIT_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ...settings,
+    ...extraEnv,
+    PORT: String(port),
+  };
+  const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], { cwd: settings.XKIT_DATA_DIR_FOR_TESTS ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(url, child, () => output);
+
+  const gateway: GatewayProcess = {
+    url,
+    adminKey: settings.XKIT_ADMIN_API_KEY!,
+    env,
+    output: () => output,
+    async gql(query, variables, options = {}) {
+      const key = options.key === undefined ? gateway.adminKey : options.key;
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as any;
+      return { status: response.status, data: body.data, errors: body.errors };
+    },
+    stop: () => stopProcess(child),
+  };
+  return gateway;
+}
+
+async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}:\n${output()}`);
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`gateway did not become healthy:\n${output()}`);
+}
+
+export function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolveStop) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolveStop();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** GET over HTTPS trusting the fake's CA (this test process was not started with NODE_EXTRA_CA_CERTS). */
+export function httpsGet(url: string, caCertPath: string): Promise<{ status: number; location: string | null; body: string }> {
+  const ca = readFileSync(caCertPath);
+  return new Promise((resolveGet, reject) => {
+    https
+      .get(url, { ca }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk) => (body += chunk));
+        response.on('end', () =>
+          resolveGet({ status: response.statusCode ?? 0, location: response.headers.location ?? null, body }),
+        );
+      })
+      .on('error', reject);
+  });
+}
+
+/** GET on the gateway without following redirects. */
+export async function get(url: string): Promise<{ status: number; location: string | null; body: string }> {
+  const response = await fetch(url, { redirect: 'manual' });
+  return { status: response.status, location: response.headers.get('location'), body: await response.text() };
+}
