@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
+import { RedisTokenCache } from './cache/redis-token-cache';
 import { ConfigError, loadConfig } from './config/config';
+import { GatewayKeys } from './crypto/keys';
 import { openDatabase } from './db/data-source';
 import { logger } from './observability/logger';
 import { createGateway } from './server';
@@ -20,7 +22,14 @@ async function main(): Promise<void> {
   if (config.secretKeySource === 'generated') logger.warn('generated a new XKIT_SECRET_KEY into data/secret.key; set XKIT_SECRET_KEY in production');
 
   const dataSource = await openDatabase(config.database);
-  const gateway = await createGateway({ config, dataSource, logger });
+  const sharedTokenCache = config.redisUrl ? new RedisTokenCache(config.redisUrl, new GatewayKeys(config.secretKey), logger) : undefined;
+  const gateway = await createGateway({
+    config,
+    dataSource,
+    logger,
+    sharedTokenCache,
+    health: async () => ({ redis: sharedTokenCache ? sharedTokenCache.status : 'not configured' }),
+  });
   const { generatedKey } = await gateway.apiKeys.bootstrap(config.adminApiKey, config.nodeEnv === 'production');
   if (generatedKey) {
     // Printed once, on the terminal only: it is stored as a hash and cannot be shown again.
@@ -35,7 +44,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    gateway.stop().then(
+    gateway
+      .stop()
+      .then(() => sharedTokenCache?.close())
+      .then(
       () => process.exit(0),
       (error) => {
         logger.error({ err: error }, 'shutdown failed');

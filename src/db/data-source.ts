@@ -35,6 +35,22 @@ export function createDataSource(database: GatewayConfig['database']): DataSourc
 export async function openDatabase(database: GatewayConfig['database']): Promise<DataSource> {
   const dataSource = createDataSource(database);
   await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'all' });
+  if (database.type !== 'postgres') {
+    await dataSource.runMigrations({ transaction: 'all' });
+    return dataSource;
+  }
+  // Replicas starting together must not race to create the same tables: one migrates, the others wait.
+  const lockHolder = dataSource.createQueryRunner();
+  await lockHolder.connect();
+  try {
+    await lockHolder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    await dataSource.runMigrations({ transaction: 'all' });
+  } finally {
+    await lockHolder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => undefined);
+    await lockHolder.release();
+  }
   return dataSource;
 }
+
+/** An arbitrary, fixed id for PostgreSQL's advisory lock around migrations. */
+const MIGRATION_LOCK_ID = 7_243_017;

@@ -1,6 +1,7 @@
 import { ConfidentialClientApplication, type AuthenticationResult } from '@azure/msal-node';
 import { logger as defaultLogger, type Logger } from '../observability/logger';
 import { tokenAcquisitions, tokenCacheHits } from '../observability/metrics';
+import { GRAPH_DEFAULT_SCOPE } from './admin-consent';
 import { readAppTokenClaims } from './app-token-claims';
 import { AppTokenCache, type AppTokenKey, type CachedAppToken, type SharedTokenCache } from './app-token-cache';
 import { MicrosoftTokenError, toMicrosoftTokenError, type TokenFailureKind } from './microsoft-token-error';
@@ -8,8 +9,6 @@ import { createMsalNetworkClient } from './msal-network-client';
 
 export { MicrosoftTokenError, type TokenFailureKind, type SharedTokenCache };
 
-/** Application permissions are requested as a whole: whatever the admin consented to. */
-const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
 
 export interface AppCredentials {
   connectorId: string;

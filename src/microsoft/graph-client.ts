@@ -149,11 +149,11 @@ export class GraphClient {
         } else {
           again.push(request);
           waitMs = Math.max(waitMs, delay);
+          graphRetries.inc({ reason: item.status === 429 ? 'throttled' : 'unavailable' });
         }
       }
       if (again.length > 0) {
-        graphRetries.inc({ reason: 'throttled' }, again.length);
-        this.logger.debug({ tenantId: access.tenantId, items: again.length, waitMs }, 'retrying throttled $batch items');
+        this.logger.debug({ tenantId: access.tenantId, items: again.length, waitMs }, 'retrying $batch items Graph could not serve yet');
         await sleep(waitMs);
       }
       pending = again;

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 4000);
 
   const fake = await startFakeMicrosoft({ certDir: dataDir, latencyMs: Number(process.env.DEMO_LATENCY_MS ?? 15) });
-  const settings = { ...gatewaySettings(fake, dataDir), XKIT_ADMIN_API_KEY: `demo_${randomBytes(18).toString('base64url')}` };
+  const settings = { ...(await gatewaySettings(fake, dataDir)), XKIT_ADMIN_API_KEY: `demo_${randomBytes(18).toString('base64url')}` };
   const gateway = await startGateway(settings, {
     PORT: String(port),
     HOST: process.env.HOST ?? '0.0.0.0',

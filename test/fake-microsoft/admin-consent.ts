@@ -113,8 +113,9 @@ function exactRedirectMatch(registered: string, requested: string): boolean {
   return loopback.includes(a.hostname) && a.hostname === b.hostname && a.pathname === b.pathname && a.search === b.search;
 }
 
+/** The v1 endpoint also accepts "additional path segments" after a registered URI. */
 function prefixRedirectMatch(registered: string, requested: string): boolean {
-  return exactRedirectMatch(registered, requested) || (requested.startsWith(registered.replace(/\/$/, '') + '/') && registered.length > 0);
+  return exactRedirectMatch(registered, requested) || requested.startsWith(`${registered.replace(/\/$/, '')}/`);
 }
 
 function parseUrl(value: string): URL | undefined {

@@ -13,7 +13,7 @@ export function handleIdentityRequest(context: FakeContext, exchange: IncomingEx
   const route = `${exchange.method} /${rest.join('/')}`.toLowerCase();
   const count = (key: string) => countRoute(context.counters, key);
 
-  if (exchange.method === 'GET' && tenantSegment.toLowerCase() === 'common' && route === 'get /discovery/instance') {
+  if (tenantSegment.toLowerCase() === 'common' && route === 'get /discovery/instance') {
     count('GET /common/discovery/instance');
     context.counters.instanceDiscoveryRequests++;
     return instanceDiscovery(context, exchange.query);

@@ -17,7 +17,7 @@ afterAll(async () => {
 describe('admin API keys', () => {
   let gateway: GatewayProcess;
   beforeAll(async () => {
-    gateway = await startGateway(gatewaySettings(fake));
+    gateway = await startGateway(await gatewaySettings(fake));
   });
   afterAll(async () => gateway?.stop());
 
@@ -73,7 +73,7 @@ describe('admin API keys', () => {
 describe('client secrets and restarts', () => {
   it('keeps data across a restart, never shows or stores the plaintext secret, and keeps using it', async () => {
     const dataDir = newDataDir();
-    const settings = gatewaySettings(fake, dataDir);
+    const settings = await gatewaySettings(fake, dataDir);
     let gateway = await startGateway(settings, { LOG_LEVEL: 'debug' });
     const { connector, app, tenant } = await consentedTenant(gateway, fake);
     const output = gateway.output();
@@ -104,7 +104,7 @@ describe('client secrets and restarts', () => {
   });
 
   it('prints a generated admin key once at first start, and not again', async () => {
-    const settings = gatewaySettings(fake);
+    const settings = await gatewaySettings(fake);
     delete settings.XKIT_ADMIN_API_KEY;
     const first = await startGateway(settings);
     await first.stop();

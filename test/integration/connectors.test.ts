@@ -7,7 +7,7 @@ let gateway: GatewayProcess;
 
 beforeAll(async () => {
   fake = await startFakeMicrosoft();
-  gateway = await startGateway(gatewaySettings(fake));
+  gateway = await startGateway(await gatewaySettings(fake));
 });
 afterAll(async () => {
   await gateway?.stop();

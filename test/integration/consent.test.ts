@@ -8,7 +8,7 @@ let gateway: GatewayProcess;
 
 beforeAll(async () => {
   fake = await startFakeMicrosoft();
-  gateway = await startGateway(gatewaySettings(fake), { XKIT_ALLOWED_RETURN_ORIGINS: 'https://app.example.com' });
+  gateway = await startGateway(await gatewaySettings(fake), { XKIT_ALLOWED_RETURN_ORIGINS: 'https://app.example.com' });
 });
 afterAll(async () => {
   await gateway?.stop();

@@ -14,7 +14,7 @@ const USERS_WITH_CALENDARS = `query($tenant: ID!, $first: Int, $after: String) {
 
 beforeAll(async () => {
   fake = await startFakeMicrosoft();
-  settings = gatewaySettings(fake);
+  settings = await gatewaySettings(fake);
   gateway = await startGateway(settings);
   setup = await consentedTenant(gateway, fake, { users: 250, scopes: ['Directory.Read.All', 'Calendars.Read'] });
 });

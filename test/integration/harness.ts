@@ -5,6 +5,7 @@ import https from 'node:https';
 import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Client } from 'pg';
 
 /**
  * Runs the real gateway (the compiled dist/src/main.js, as `npm start` does) as a child process,
@@ -48,10 +49,32 @@ export function newDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'xkit-test-'));
 }
 
+/**
+ * A fresh, empty database for one gateway (or for replicas sharing it): a SQLite file, or with
+ * XKIT_TEST_POSTGRES_URL set (CI sets it), a new PostgreSQL database on that server.
+ */
+export async function freshDatabaseUrl(dataDir: string): Promise<string> {
+  const server = process.env.XKIT_TEST_POSTGRES_URL;
+  if (!server) return `sqlite:${join(dataDir, 'xkit.sqlite')}`;
+  const name = `xkit_test_${randomBytes(6).toString('hex')}`;
+  const client = new Client({ connectionString: server });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export const usingPostgres = () => Boolean(process.env.XKIT_TEST_POSTGRES_URL);
+
 /** Settings shared by gateways that must read the same data (restarts, replicas). */
-export function gatewaySettings(fake: { url: string; caCertPath: string }, dataDir = newDataDir()): Record<string, string> {
+export async function gatewaySettings(fake: { url: string; caCertPath: string }, dataDir = newDataDir()): Promise<Record<string, string>> {
   return {
-    XKIT_DATABASE_URL: process.env.XKIT_TEST_DATABASE_URL ?? `sqlite:${join(dataDir, 'xkit.sqlite')}`,
+    XKIT_DATABASE_URL: await freshDatabaseUrl(dataDir),
     XKIT_SECRET_KEY: randomBytes(32).toString('hex'),
     XKIT_ADMIN_API_KEY: `test_${randomBytes(24).toString('base64url')}`,
     XKIT_MICROSOFT_LOGIN_URL: fake.url,
