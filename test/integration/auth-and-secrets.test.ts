@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { Client } from 'pg';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../fake-microsoft';
 import { GatewayProcess, gatewaySettings, newDataDir, startGateway } from './harness';
 import { CONNECTOR_FIELDS, consentedTenant, createConnector } from './scenario';
@@ -93,8 +94,21 @@ describe('client secrets and restarts', () => {
       expect(fake.counters.tokenRequests).toBe(1);
 
       if (settings.XKIT_DATABASE_URL!.startsWith('sqlite:')) {
-        for (const file of readdirSync(dataDir).filter((name) => name.startsWith('xkit.sqlite'))) {
+        const files = readdirSync(dataDir).filter((name) => name.startsWith('xkit.sqlite'));
+        expect(files.length).toBeGreaterThan(0);
+        for (const file of files) {
           expect(readFileSync(join(dataDir, file)).includes(Buffer.from(app.clientSecret))).toBe(false);
+        }
+      } else {
+        const client = new Client({ connectionString: settings.XKIT_DATABASE_URL });
+        await client.connect();
+        try {
+          const rows = await client.query('SELECT row_to_json(c)::text AS row FROM connectors c');
+          expect(rows.rows.length).toBeGreaterThan(0);
+          expect(JSON.stringify(rows.rows)).not.toContain(app.clientSecret);
+          expect(JSON.stringify(rows.rows)).toContain('client_secret_sealed');
+        } finally {
+          await client.end();
         }
       }
       expect(output + gateway.output()).not.toContain(app.clientSecret);

@@ -69,7 +69,6 @@ export async function freshDatabaseUrl(dataDir: string): Promise<string> {
   return url.toString();
 }
 
-export const usingPostgres = () => Boolean(process.env.XKIT_TEST_POSTGRES_URL);
 
 /** Settings shared by gateways that must read the same data (restarts, replicas). */
 export async function gatewaySettings(fake: { url: string; caCertPath: string }, dataDir = newDataDir()): Promise<Record<string, string>> {

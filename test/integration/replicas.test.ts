@@ -1,0 +1,113 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import Redis from 'ioredis';
+import { startFakeMicrosoft, type FakeMicrosoft } from '../fake-microsoft';
+import { GatewayProcess, freePort, gatewaySettings, get, httpsGet, startGateway, stopProcess } from './harness';
+import { consentLink, consentedTenant } from './scenario';
+
+/**
+ * Several replicas on one PostgreSQL and one Redis. Needs real servers: CI starts them with
+ * .ci/services.sh; locally run `eval "$(bash .ci/services.sh start)"` first.
+ */
+const postgres = process.env.XKIT_TEST_POSTGRES_URL;
+const redisUrl = process.env.XKIT_TEST_REDIS_URL;
+const describeWithServers = postgres && redisUrl ? describe : describe.skip;
+if (!postgres || !redisUrl) {
+  console.info('replicas.test.ts skipped: set XKIT_TEST_POSTGRES_URL and XKIT_TEST_REDIS_URL (eval "$(bash .ci/services.sh start)")');
+}
+
+const USERS = 'query($tenant: ID!) { tenant(id: $tenant) { users(first: 5) { nodes { id calendars { id } } } } }';
+
+describeWithServers('replicas on PostgreSQL and Redis', () => {
+  let fake: FakeMicrosoft;
+  const running: GatewayProcess[] = [];
+  const start = async (settings: Record<string, string>, env: Record<string, string> = {}) => {
+    const gateway = await startGateway(settings, env);
+    running.push(gateway);
+    return gateway;
+  };
+
+  beforeAll(async () => {
+    fake = await startFakeMicrosoft();
+  });
+  afterAll(async () => {
+    await Promise.all(running.map((gateway) => gateway.stop()));
+    await fake?.stop();
+  });
+
+  it('share one app token per tenant: queries spread over two replicas cost one token request', async () => {
+    const settings = { ...(await gatewaySettings(fake)), XKIT_REDIS_URL: redisUrl! };
+    const first = await start(settings);
+    const setup = await consentedTenant(first, fake, { users: 10 });
+    await first.stop();
+
+    // Empty caches everywhere: new processes, and Redis flushed.
+    const redis = new Redis(redisUrl!);
+    await redis.flushdb();
+    await redis.quit();
+    const a = await start(settings);
+    const b = await start(settings);
+    fake.resetCounters();
+    const results = await Promise.all([a, b, a, b, a, b].map((replica) => replica.gql(USERS, { tenant: setup.tenant.id })));
+    for (const result of results) expect(result.errors).toBeUndefined();
+    expect(fake.counters.tokenRequests).toBe(1);
+    expect(fake.counters.byRoute['GET /users']).toBe(6);
+  });
+
+  it('refuses on one replica a consent state already used on the other', async () => {
+    const settings = await gatewaySettings(fake);
+    const a = await start(settings);
+    const b = await start(settings);
+    const { connector } = await consentedTenant(a, fake, { users: 2 });
+    const organisation = fake.addTenant({ displayName: 'Replicated Ltd' });
+    const link = await consentLink(a, connector.id, { tenantHint: organisation.tenantId });
+    const microsoft = await httpsGet(link.url, fake.caCertPath);
+    const onA = new URL(microsoft.location!);
+    const onB = new URL(onA.pathname + onA.search, b.url);
+
+    expect((await get(onB.toString())).status).toBe(200);
+    const replay = await get(onA.toString());
+    expect(replay.status).toBe(400);
+    expect(replay.body).toMatch(/already been used/);
+  });
+
+  it('keeps serving from its own memory when Redis goes away, and says so', async () => {
+    const port = await freePort();
+    const redisServer: ChildProcess = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    try {
+      await waitForRedis(port);
+      const gateway = await start({ ...(await gatewaySettings(fake)), XKIT_REDIS_URL: `redis://127.0.0.1:${port}` }, { LOG_LEVEL: 'info' });
+      const setup = await consentedTenant(gateway, fake, { users: 3 });
+      expect(await health(gateway)).toMatchObject({ status: 'ok', redis: 'ok' });
+
+      await stopProcess(redisServer);
+      fake.resetCounters();
+      const result = await gateway.gql(USERS, { tenant: setup.tenant.id });
+      expect(result.errors).toBeUndefined();
+      expect(fake.counters.tokenRequests).toBe(0); // the token this process already held
+      expect(await health(gateway)).toMatchObject({ status: 'ok', redis: 'unavailable' });
+      expect(gateway.output()).toMatch(/redis unavailable/);
+    } finally {
+      await stopProcess(redisServer);
+    }
+  });
+});
+
+async function health(gateway: GatewayProcess) {
+  return (await fetch(`${gateway.url}/healthz`)).json();
+}
+
+async function waitForRedis(port: number) {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    try {
+      await client.connect();
+      await client.ping();
+      client.disconnect();
+      return;
+    } catch {
+      client.disconnect();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error('redis-server did not start');
+}
