@@ -4,7 +4,6 @@ import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { DataSource } from 'typeorm';
@@ -24,11 +23,11 @@ import { DirectoryService, directoryArgumentChecks } from './directory/directory
 import { UserCursorCodec } from './directory/user-cursor';
 import { UserResolver } from './directory/user.resolver';
 import { createEntityLoaders } from './entity-loaders';
-import { isGatewayError } from './errors';
 import { AppTokenService, type SharedTokenCache } from './microsoft/app-token.service';
 import { GraphClient } from './microsoft/graph-client';
 import type { Logger } from './observability/logger';
-import { graphqlDuration, metricsRegistry } from './observability/metrics';
+import { metricsRegistry } from './observability/metrics';
+import { isMeantForCaller, requestLogging } from './observability/request-logging';
 import { buildGatewaySchema } from './schema/build-schema';
 import { argumentPreflight } from './schema/argument-preflight';
 import { queryCostLimit } from './schema/query-cost';
@@ -91,23 +90,10 @@ export async function createGateway(options: {
       ...(config.nodeEnv === 'production' ? [] : [ApolloServerPluginLandingPageLocalDefault({ embed: true })]),
       argumentPreflight(directoryArgumentChecks),
       queryCostLimit(config.maxQueryCost),
-      {
-        async requestDidStart({ contextValue }) {
-          const stopTimer = graphqlDuration.startTimer();
-          return {
-            async willSendResponse({ operation, errors }) {
-              stopTimer({ operation: operation?.operation ?? 'unknown' });
-              logger.debug({ requestId: contextValue.requestId, operation: operation?.name?.value, errors: errors?.length ?? 0 }, 'graphql request');
-            },
-          };
-        },
-      },
+      requestLogging(logger),
     ],
     formatError: (formatted, error) => {
-      const original = unwrapResolverError(error);
-      // Domain errors and GraphQL's own (syntax, validation, bad variables) are meant for the caller.
-      if (isGatewayError(original) || original === error || formatted.extensions?.code === 'BAD_USER_INPUT') return formatted;
-      logger.error({ err: original, path: formatted.path }, 'unexpected error in a resolver');
+      if (isMeantForCaller(formatted, error)) return formatted;
       return {
         message: 'Internal error in the gateway; it was logged. Try again, and report it if it persists.',
         path: formatted.path,

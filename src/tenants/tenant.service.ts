@@ -146,7 +146,8 @@ export class TenantService {
         { tenantId: tenant.id },
       );
     }
-    return new GatewayError('UPSTREAM_ERROR', `${failure.reason} Try again shortly.`);
+    const throttled = error instanceof MicrosoftTokenError && error.kind === 'throttled';
+    return new GatewayError(throttled ? 'GRAPH_THROTTLED' : 'UPSTREAM_ERROR', `${failure.reason} Try again in a minute.`);
   }
 
   private async save(tenant: TenantEntity, changes: Partial<TenantEntity>): Promise<void> {
