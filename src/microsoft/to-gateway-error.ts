@@ -1,5 +1,6 @@
 import { GatewayError } from '../errors';
 import { GraphRequestError } from './graph-request-error';
+import { MicrosoftTokenError } from './microsoft-token-error';
 
 /** What the failed read was about, to name it in the message. */
 export interface GraphErrorContext {
@@ -12,12 +13,12 @@ const RECONSENT = 'Add it to the app registration\'s API permissions in Azure (a
 /**
  * Maps what the Microsoft layer throws to the contract's error codes, with a message that says
  * what to do. Resolvers use it to attach a failure to one field (one user's calendars) instead
- * of failing the whole query. GatewayErrors pass through unchanged. Token failures are mapped
- * where the tenant's state is kept (TenantService), since they also change that state.
+ * of failing the whole query. GatewayErrors pass through unchanged.
  */
 export function toGatewayError(error: unknown, context: GraphErrorContext = {}): GatewayError {
   if (error instanceof GatewayError) return error;
   if (error instanceof GraphRequestError) return fromGraph(error, context);
+  if (error instanceof MicrosoftTokenError) return fromToken(error);
   return new GatewayError(
     'UPSTREAM_ERROR',
     'Reading from Microsoft failed unexpectedly. Try again; if it persists, the gateway logs have the details.',
@@ -104,4 +105,32 @@ function describeRoute(route: string): string {
   if (path === '/users') return 'the user list';
   if (path.startsWith('/users')) return 'the user';
   return path;
+}
+
+function fromToken(error: MicrosoftTokenError): GatewayError {
+  const details = { tokenFailure: error.kind, aadstsCode: error.aadstsCode ?? null };
+  switch (error.kind) {
+    case 'consent_missing':
+      return new GatewayError(
+        'CONSENT_REQUIRED',
+        `${error.reason} An administrator of the organisation must consent again through a new consent link.`,
+        details,
+      );
+    // The tenant cannot be served until someone acts; callers see the same code as a revoked
+    // consent, and the message (and the tenant's statusReason) says which action.
+    case 'invalid_client':
+      return new GatewayError(
+        'CONSENT_REQUIRED',
+        `${error.reason} Set a current client secret on the connector with updateConnector.`,
+        details,
+      );
+    case 'tenant_not_found':
+      return new GatewayError('CONSENT_REQUIRED', `${error.reason} Check the tenant, or remove it with removeTenant.`, details);
+    case 'throttled':
+      return error.status === 429 || error.status === undefined
+        ? new GatewayError('GRAPH_THROTTLED', `${error.reason} Try again in a minute.`, details)
+        : new GatewayError('UPSTREAM_ERROR', `${error.reason} Try again in a minute.`, details);
+    default:
+      return new GatewayError('UPSTREAM_ERROR', `${error.reason} Try again shortly.`, details);
+  }
 }

@@ -6,6 +6,7 @@ import { isGuid } from '../connectors/connector-input';
 import { GatewayError, notFound } from '../errors';
 import { AppToken, AppTokenService, MicrosoftTokenError } from '../microsoft/app-token.service';
 import { GraphClient, TenantAccess } from '../microsoft/graph-client';
+import { toGatewayError } from '../microsoft/to-gateway-error';
 import { getOrganization } from '../microsoft/graph-directory';
 import type { Logger } from '../observability/logger';
 import { TenantEntity, TenantStatus } from './tenant.entity';
@@ -135,19 +136,17 @@ export class TenantService {
     }
   }
 
+  /** Records what a token failure says about the tenant; the contract code comes from the Microsoft layer. */
   private async tokenFailure(tenant: TenantEntity, connector: ConnectorEntity, error: unknown): Promise<Error> {
     if (error instanceof GatewayError) return error;
+    const mapped = toGatewayError(error);
     const failure = describeTokenFailure(error);
-    if (failure.status) await this.save(tenant, { status: failure.status, statusReason: failure.reason });
-    if (failure.status) {
-      return new GatewayError(
-        'CONSENT_REQUIRED',
-        `${failure.reason} (tenant ${tenant.microsoftTenantId}, connector "${connector.slug}")`,
-        { tenantId: tenant.id },
-      );
-    }
-    const throttled = error instanceof MicrosoftTokenError && error.kind === 'throttled';
-    return new GatewayError(throttled ? 'GRAPH_THROTTLED' : 'UPSTREAM_ERROR', `${failure.reason} Try again in a minute.`);
+    if (!failure.status) return mapped;
+    await this.save(tenant, { status: failure.status, statusReason: failure.reason });
+    return new GatewayError(mapped.code, `${failure.reason} (tenant ${tenant.microsoftTenantId}, connector "${connector.slug}")`, {
+      ...mapped.extensions,
+      tenantId: tenant.id,
+    });
   }
 
   private async save(tenant: TenantEntity, changes: Partial<TenantEntity>): Promise<void> {

@@ -4,6 +4,7 @@ import { GraphRequestError } from '../../../src/microsoft/graph-request-error';
 import { graphDateTimeToDate } from '../../../src/microsoft/graph-resources';
 import { retryDelayMs } from '../../../src/microsoft/graph-retry';
 import { graphRouteTemplate } from '../../../src/microsoft/graph-route';
+import { MicrosoftTokenError } from '../../../src/microsoft/microsoft-token-error';
 import { toGatewayError } from '../../../src/microsoft/to-gateway-error';
 
 describe('Graph protocol details', () => {
@@ -82,5 +83,11 @@ describe('toGatewayError', () => {
     expect(toGatewayError(graphError(503, 'ServiceUnavailable', 'POST /$batch')).extensions.code).toBe('UPSTREAM_ERROR');
     expect(toGatewayError(graphError(0, 'Unreachable', 'GET /users')).extensions.code).toBe('UPSTREAM_ERROR');
     expect(toGatewayError(graphError(401, 'InvalidAuthenticationToken', 'GET /users')).extensions.code).toBe('CONSENT_REQUIRED');
+  });
+
+  it('maps token failures: revoked consent, rejected secret', () => {
+    expect(toGatewayError(new MicrosoftTokenError('consent_missing', 'The app is not consented in this tenant.')).extensions.code).toBe('CONSENT_REQUIRED');
+    expect(toGatewayError(new MicrosoftTokenError('invalid_client', 'The client secret was rejected by Microsoft.')).extensions.code).toBe('CONSENT_REQUIRED');
+    expect(toGatewayError(new MicrosoftTokenError('throttled', 'Too many token requests.', undefined, 429)).extensions.code).toBe('GRAPH_THROTTLED');
   });
 });
