@@ -85,6 +85,23 @@ describe('users, calendars and events through cached tokens and $batch', () => {
     expect(fake.counters.batchItems).toBe(2);
   });
 
+  it('follows Graph\'s paging inside batches so no user\'s events are cut short', async () => {
+    const [first, second] = setup.organisation.users;
+    // Two years at two events a day is about 1,460 events: more than one Graph page (999) each.
+    const result = await gateway.gql(
+      `query($tenant: ID!, $a: ID!, $b: ID!) { tenant(id: $tenant) {
+        a: user(id: $a) { events(start: "2025-01-01T00:00:00Z", end: "2027-01-01T00:00:00Z") { id } }
+        b: user(id: $b) { events(start: "2025-01-01T00:00:00Z", end: "2027-01-01T00:00:00Z") { id } } } }`,
+      { tenant: setup.tenant.id, a: first!.id, b: second!.id },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data.tenant.a.events).toHaveLength(730 * first!.eventsPerDay);
+    expect(result.data.tenant.b.events).toHaveLength(730 * second!.eventsPerDay);
+    expect(new Set(result.data.tenant.a.events.map((event: { id: string }) => event.id)).size).toBe(730 * first!.eventsPerDay);
+    expect(route('batch GET /users/{id}/calendarView')).toBe(4); // two first pages, then both second pages in one more batch
+    expect(route('GET /users/{id}/calendarView')).toBe(0);
+  });
+
   it('three separate queries after a restart cost one token request', async () => {
     await gateway.stop();
     gateway = await startGateway(settings);

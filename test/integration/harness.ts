@@ -84,6 +84,7 @@ export async function gatewaySettings(fake: { url: string; caCertPath: string },
 }
 
 export async function startGateway(settings: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<GatewayProcess> {
+  const { XKIT_DATA_DIR_FOR_TESTS: dataDir, ...gatewayEnv } = settings;
   const port = Number(extraEnv.PORT ?? settings.PORT) || (await freePort());
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -91,11 +92,11 @@ export async function startGateway(settings: Record<string, string>, extraEnv: R
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
     XKIT_PUBLIC_URL: `http://127.0.0.1:${port}`,
-    ...settings,
+    ...gatewayEnv,
     ...extraEnv,
     PORT: String(port),
   };
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], { cwd: settings.XKIT_DATA_DIR_FOR_TESTS ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], { cwd: dataDir ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
