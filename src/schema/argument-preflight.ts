@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, TypeInfo, getArgumentValues, getNamedType, visit, visitWithTypeInfo } from 'graphql';
 import type { GatewayContext } from '../context';
+import { fieldNamesOf } from './document-fields';
 
 /** A check of one field's arguments, by "Type.field". It throws a GatewayError to refuse. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- arguments arrive already coerced by GraphQL
@@ -12,10 +13,13 @@ export type ArgumentCheck = (args: any) => void;
  * Microsoft has already been called for the parent.
  */
 export function argumentPreflight(checks: Record<string, ArgumentCheck>): ApolloServerPlugin<GatewayContext> {
+  const watchedFields = Object.keys(checks).map((key) => key.split('.')[1]!);
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema }) {
+          const selected = fieldNamesOf(document);
+          if (!watchedFields.some((name) => selected.has(name))) return;
           const typeInfo = new TypeInfo(schema);
           const failures: GraphQLError[] = [];
           visit(

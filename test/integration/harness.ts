@@ -83,7 +83,12 @@ export async function gatewaySettings(fake: { url: string; caCertPath: string },
   };
 }
 
-export async function startGateway(settings: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<GatewayProcess> {
+/** `nodeArgs` go to node itself, e.g. ['--cpu-prof'] to profile the gateway. */
+export async function startGateway(
+  settings: Record<string, string>,
+  extraEnv: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<GatewayProcess> {
   const { XKIT_DATA_DIR_FOR_TESTS: dataDir, ...gatewayEnv } = settings;
   const port = Number(extraEnv.PORT ?? settings.PORT) || (await freePort());
   const env: Record<string, string> = {
@@ -96,7 +101,7 @@ export async function startGateway(settings: Record<string, string>, extraEnv: R
     ...extraEnv,
     PORT: String(port),
   };
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], { cwd: dataDir ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/src/main.js')], { cwd: dataDir ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
