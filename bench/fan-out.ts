@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { FakeMicrosoft } from '../test/fake-microsoft';
 import type { GatewayProcess } from '../test/integration/harness';
 
@@ -44,7 +45,6 @@ export async function gatewayFanOut(
   options: { users: number; concurrency: number; latencyMs: number },
 ): Promise<FanOutResult> {
   fake.resetCounters();
-  const memory = sampleMemory(gateway.url);
   const started = performance.now();
   let after: string | null = null;
   let seen = 0;
@@ -56,7 +56,7 @@ export async function gatewayFanOut(
     after = connection.pageInfo.endCursor;
   } while (after);
   const wallMs = performance.now() - started;
-  const peakRssBytes = await memory.stop();
+  const peakRssBytes = peakResidentBytes(gateway.pid);
   if (seen !== options.users) throw new Error(`expected calendars for ${options.users} users, got ${seen}`);
   return {
     users: options.users,
@@ -69,27 +69,11 @@ export async function gatewayFanOut(
   };
 }
 
-/** Polls the gateway's own resident-memory gauge while the work runs. */
-function sampleMemory(url: string) {
-  let peak = 0;
-  let running = true;
-  const read = async () => {
-    const text = await (await fetch(`${url}/metrics`)).text();
-    const match = /^xkit_process_resident_memory_bytes (\d+)/m.exec(text);
-    if (match) peak = Math.max(peak, Number(match[1]));
-  };
-  const loop = (async () => {
-    while (running) {
-      await read().catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await loop;
-      await read().catch(() => undefined);
-      return peak;
-    },
-  };
+/**
+ * The gateway process's peak resident memory so far (Linux's VmHWM): read once after the work,
+ * rather than polled during it, so measuring does not slow what is measured.
+ */
+function peakResidentBytes(pid: number): number {
+  const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) * 1024 : NaN;
 }

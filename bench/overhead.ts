@@ -5,42 +5,51 @@ import { stopProcess, type GatewayProcess } from '../test/integration/harness';
 
 export interface LoadResult {
   target: string;
-  query: string;
+  query: Query;
   requestsPerSecond: number;
   p99Ms: number;
   errors: number;
 }
 
 const CONNECTIONS = 10;
-const DURATION_SECONDS = 5;
+const DURATION_SECONDS = 3;
+/** Rounds of every server × query; the table shows each one's median, so one noisy second cannot decide it. */
+const ROUNDS = 3;
 
 export const QUERIES = {
+  /** nothing but the HTTP and GraphQL stack (and, on the gateway, the API key check) */
+  'no-op': '{ __typename }',
+  /** one database read */
   database: '{ connectors { id slug name } }',
+  /** two database reads and an app token from the process's cache */
   token: 'query($t: ID!) { tenant(id: $t) { accessToken { expiresAt } } }',
 };
+export type Query = keyof typeof QUERIES;
 
-/** autocannon against one GraphQL endpoint: a 1 s warm-up, then the measured run. */
-export async function load(target: string, url: string, query: keyof typeof QUERIES, variables: object, headers: Record<string, string> = {}): Promise<LoadResult> {
-  const request = {
-    url: `${url}/graphql`,
-    method: 'POST' as const,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query: QUERIES[query], variables }),
-  };
-  await autocannon({ ...request, connections: CONNECTIONS, duration: 1 });
-  const result = await autocannon({ ...request, connections: CONNECTIONS, duration: DURATION_SECONDS });
-  return {
-    target,
-    query,
-    requestsPerSecond: result.requests.average,
-    p99Ms: result.latency.p99,
-    errors: result.errors + result.non2xx,
-  };
+interface Target {
+  name: string;
+  url: string;
+  headers: Record<string, string>;
 }
 
-/** Starts bench/bare-server.ts as its own process, so it gets a core of its own like the gateway. */
-export async function startBareServer(kind: 'apollo' | 'yoga'): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [join(__dirname, 'bare-server.js'), kind], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** autocannon against one GraphQL endpoint for one query. */
+async function load(target: Target, query: Query, variables: object, seconds: number) {
+  return autocannon({
+    url: `${target.url}/graphql`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...target.headers },
+    body: JSON.stringify({ query: QUERIES[query], variables }),
+    connections: CONNECTIONS,
+    duration: seconds,
+  });
+}
+
+/**
+ * Starts bench/bare-server.ts as its own process, like the gateway, with the gateway's environment
+ * so that it reads the same database and takes tokens from the same fake.
+ */
+export async function startBareServer(kind: 'apollo' | 'yoga', env: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [join(__dirname, 'bare-server.js'), kind], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.once('data', (chunk) => resolve(JSON.parse(String(chunk)).port));
     child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
@@ -48,21 +57,51 @@ export async function startBareServer(kind: 'apollo' | 'yoga'): Promise<{ url: s
   return { url: `http://127.0.0.1:${port}`, stop: () => stopProcess(child) };
 }
 
+/**
+ * The gateway and the two bare servers, all running at once (an idle server costs nothing) and
+ * measured in turn, round after round: a slow spell on the machine hits all of them alike.
+ */
 export async function overheadRuns(gateway: GatewayProcess, tenantId: string): Promise<LoadResult[]> {
   const variables = { t: tenantId };
-  const auth = { authorization: `Bearer ${gateway.adminKey}` };
-  const results = [
-    await load('gateway', gateway.url, 'database', {}, auth),
-    await load('gateway', gateway.url, 'token', variables, auth),
-  ];
-  for (const kind of ['apollo', 'yoga'] as const) {
-    const bare = await startBareServer(kind);
-    try {
-      results.push(await load(kind === 'apollo' ? 'bare Apollo Server' : 'graphql-yoga', bare.url, 'database', {}));
-      results.push(await load(kind === 'apollo' ? 'bare Apollo Server' : 'graphql-yoga', bare.url, 'token', variables));
-    } finally {
-      await bare.stop();
+  const apollo = await startBareServer('apollo', gateway.env);
+  const yoga = await startBareServer('yoga', gateway.env);
+  try {
+    const targets: Target[] = [
+      { name: 'gateway', url: gateway.url, headers: { authorization: `Bearer ${gateway.adminKey}` } },
+      { name: 'bare Apollo Server', url: apollo.url, headers: {} },
+      { name: 'graphql-yoga', url: yoga.url, headers: {} },
+    ];
+    const queries = Object.keys(QUERIES) as Query[];
+    const samples = new Map<string, autocannon.Result[]>();
+    for (const target of targets) for (const query of queries) await load(target, query, variables, 1); // warm-up
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const query of queries) {
+        for (const target of targets) {
+          const key = `${target.name}|${query}`;
+          samples.set(key, [...(samples.get(key) ?? []), await load(target, query, variables, DURATION_SECONDS)]);
+        }
+      }
     }
+    return targets.flatMap((target) =>
+      queries.map((query) => {
+        const runs = samples.get(`${target.name}|${query}`)!;
+        return {
+          target: target.name,
+          query,
+          requestsPerSecond: median(runs.map((run) => run.requests.average)),
+          p99Ms: median(runs.map((run) => run.latency.p99)),
+          errors: runs.reduce((sum, run) => sum + run.errors + run.non2xx, 0),
+        };
+      }),
+    );
+  } finally {
+    await apollo.stop();
+    await yoga.stop();
   }
-  return results;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }

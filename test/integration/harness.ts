@@ -21,6 +21,7 @@ const ROOT = (() => {
 
 export interface GatewayProcess {
   url: string;
+  pid: number;
   adminKey: string;
   env: Record<string, string>;
   output: () => string;
@@ -110,6 +111,7 @@ export async function startGateway(
 
   const gateway: GatewayProcess = {
     url,
+    pid: child.pid!,
     adminKey: settings.XKIT_ADMIN_API_KEY!,
     env,
     output: () => output,

@@ -46,6 +46,7 @@ describe('operating the gateway', () => {
       body: JSON.stringify({ query: 'query Connectors { connectors { id } }' }),
     });
     expect(response.headers.get('x-request-id')).toBe('req-abc-123');
+    expect(response.headers.get('cache-control')).toBe('no-store');
     await new Promise((r) => setTimeout(r, 100));
     const lines = gateway.output().split('\n').filter((line) => line.startsWith('{'));
     const entry = lines.map((line) => JSON.parse(line)).find((log) => log.requestId === 'req-abc-123');
