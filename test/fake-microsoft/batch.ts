@@ -35,7 +35,7 @@ export interface BatchCaller {
   clientRequestId: string;
 }
 
-export function executeBatch(context: FakeContext, caller: BatchCaller, payload: Buffer): GraphResult {
+export async function executeBatch(context: FakeContext, caller: BatchCaller, payload: Buffer): Promise<GraphResult> {
   const parsed = parseBatch(payload);
   if (typeof parsed === 'string') return { status: 400, body: errorEnvelope('BadRequest', parsed, caller) };
   context.counters.batchItems += parsed.length;
@@ -44,12 +44,12 @@ export function executeBatch(context: FakeContext, caller: BatchCaller, payload:
   for (const item of parsed) {
     // dependsOn may only name earlier items (checked in parseBatch), so they have already run.
     const failedDependency = (item.dependsOn ?? []).some((id) => (responses.get(id)?.status ?? 500) >= 400);
-    responses.set(item.id, failedDependency ? dependencyFailed(item, caller) : executeItem(context, caller, item));
+    responses.set(item.id, failedDependency ? dependencyFailed(item, caller) : await executeItem(context, caller, item));
   }
   return { status: 200, body: { responses: shuffled(context, [...responses.values()]) } };
 }
 
-function executeItem(context: FakeContext, caller: BatchCaller, item: BatchItem): BatchItemResponse {
+async function executeItem(context: FakeContext, caller: BatchCaller, item: BatchItem): Promise<BatchItemResponse> {
   const method = item.method.toUpperCase();
   const ids = { requestId: randomUUID(), clientRequestId: item.headers?.['client-request-id'] ?? caller.clientRequestId };
   if (/^[a-z][a-z0-9+.-]*:/i.test(item.url)) {
@@ -70,8 +70,9 @@ function executeItem(context: FakeContext, caller: BatchCaller, item: BatchItem)
       : throttledResult('TooManyRequests', 'Please retry again later.', throttle!.retryAfterSeconds, ids);
     return itemResponse(item.id, result);
   }
-  const request: GraphRequest = { method, path, rawQuery, query: new URLSearchParams(rawQuery), claims: caller.claims, tenant: caller.tenant, ...ids };
-  return itemResponse(item.id, executeGraphRoute(context, request, match));
+  const headers = Object.fromEntries(Object.entries(item.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+  const request: GraphRequest = { method, path, rawQuery, query: new URLSearchParams(rawQuery), headers, body: item.body, claims: caller.claims, tenant: caller.tenant, ...ids };
+  return itemResponse(item.id, await executeGraphRoute(context, request, match));
 }
 
 function dependencyFailed(item: BatchItem, caller: BatchCaller): BatchItemResponse {

@@ -2,6 +2,7 @@ import type { AccessTokenService } from './access-tokens';
 import type { FakeCounters } from './counters';
 import type { Directory } from './directory';
 import type { FakeFaults } from './faults';
+import type { MailboxChanges } from './mailbox-changes';
 
 /** What the next admin-consent page visits do; null means the default (consent in the tenant of the path). */
 export type ConsentAnswer = { tenantId: string } | { error: 'access_denied' | 'consent_required' } | null;
@@ -19,6 +20,8 @@ export interface FakeContext {
   pageTokenKey: Buffer;
   /** Numbers $batch calls so each gets its own, reproducible, response order. */
   batchSequence: number;
+  /** Every change to a mailbox's events, for change notifications and delta. */
+  mailboxChanges: MailboxChanges;
 }
 
 export function graphBaseUrl(context: FakeContext): string {

@@ -16,7 +16,7 @@ const TRANSIENT_FAILURES: Record<number, { code: string; message: string }> = {
 };
 
 /** A request under /v1.0: counted, then faults, then authentication, then the route or the batch. */
-export function handleGraphRequest(context: FakeContext, exchange: IncomingExchange): OutgoingResponse {
+export async function handleGraphRequest(context: FakeContext, exchange: IncomingExchange): Promise<OutgoingResponse> {
   const ids = { requestId: randomUUID(), clientRequestId: exchange.headers['client-request-id'] ?? '' };
   ids.clientRequestId ||= ids.requestId;
   const path = exchange.path.slice('/v1.0'.length) || '/';
@@ -26,7 +26,7 @@ export function handleGraphRequest(context: FakeContext, exchange: IncomingExcha
   if (isBatch) context.counters.batchRequests++;
   countRoute(context.counters, isBatch ? 'POST /$batch' : match!.key);
 
-  const result = ((): GraphResult => {
+  const result = await (async (): Promise<GraphResult> => {
     const throttle = context.faults.throttleGraphRequests;
     if (!isBatch && consumeCountedFault(throttle)) return throttledResult('TooManyRequests', 'Please retry again later.', throttle!.retryAfterSeconds, ids);
     const failure = context.faults.failGraphRequests;
@@ -37,7 +37,9 @@ export function handleGraphRequest(context: FakeContext, exchange: IncomingExcha
     const caller = authenticate(context, exchange.headers.authorization);
     if ('status' in caller) return { ...caller, body: errorEnvelope('InvalidAuthenticationToken', caller.message, ids) };
     if (isBatch) return executeBatch(context, { ...caller, ...ids }, exchange.body);
-    return executeGraphRoute(context, { method: exchange.method, path, rawQuery: exchange.rawQuery, query: exchange.query, ...caller, ...ids }, match);
+    const body = readJsonBody(exchange);
+    if (body === INVALID_JSON) return { status: 400, body: errorEnvelope('BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.', ids) };
+    return executeGraphRoute(context, { method: exchange.method, path, rawQuery: exchange.rawQuery, query: exchange.query, headers: exchange.headers, body, ...caller, ...ids }, match);
   })();
 
   return {
@@ -82,4 +84,16 @@ function authenticate(context: FakeContext, authorization: string | undefined): 
   const tenant = context.directory.findTenant(check.claims.tid);
   if (!tenant) return unauthorized('Access token validation failure.');
   return { claims: check.claims, tenant };
+}
+
+const INVALID_JSON = Symbol('invalid JSON');
+
+/** A write's body; Graph refuses a body it cannot parse before it looks at the route. */
+function readJsonBody(exchange: IncomingExchange): unknown {
+  if (exchange.body.length === 0) return undefined;
+  try {
+    return JSON.parse(exchange.body.toString('utf8')) as unknown;
+  } catch {
+    return INVALID_JSON;
+  }
 }

@@ -11,6 +11,10 @@ export interface GraphRequest {
   /** Raw query without '?', kept verbatim for nextLinks. */
   rawQuery: string;
   query: URLSearchParams;
+  /** Lower-cased header names (Prefer, ConsistencyLevel, Content-Type…). */
+  headers: Record<string, string | undefined>;
+  /** The JSON body of a POST or PATCH, parsed; undefined when there is none. */
+  body: unknown;
   claims: AppTokenClaims;
   tenant: Tenant;
   requestId: string;

@@ -3,7 +3,8 @@ import { getCalendar, listCalendarView, listCalendars } from './graph-calendar-h
 import { getOrganization, getUser, listUsers } from './graph-directory-handlers';
 import { GraphError, graphErrorResult, type GraphRequest, type GraphResult } from './graph-envelope';
 
-type RouteHandler = (context: FakeContext, request: GraphRequest, params: string[]) => GraphResult;
+/** May answer asynchronously (a subscription's validation handshake calls back the client first). */
+type RouteHandler = (context: FakeContext, request: GraphRequest, params: string[]) => GraphResult | Promise<GraphResult>;
 
 interface GraphRoute {
   method: string;
@@ -55,10 +56,10 @@ export function matchGraphRoute(method: string, path: string): RouteMatch {
   return { route: undefined, key: `${method} (no route)`, params: [] };
 }
 
-export function executeGraphRoute(context: FakeContext, request: GraphRequest, match = matchGraphRoute(request.method, request.path)): GraphResult {
+export async function executeGraphRoute(context: FakeContext, request: GraphRequest, match = matchGraphRoute(request.method, request.path)): Promise<GraphResult> {
   try {
     if (!match.route) throw unmatched(request.path);
-    return match.route.handle(context, request, match.params);
+    return await match.route.handle(context, request, match.params);
   } catch (error) {
     if (error instanceof GraphError) return graphErrorResult(error, request);
     throw error;

@@ -13,6 +13,7 @@ import { defaultFaults, resetFaultsInPlace, type FakeFaults } from './faults';
 import { handleGraphRequest } from './graph-endpoint';
 import { jsonResponse, readExchange, sendAfter, type OutgoingResponse } from './http-exchange';
 import { handleIdentityRequest } from './identity-routes';
+import { MailboxChanges } from './mailbox-changes';
 
 /**
  * A fake of the Microsoft identity platform and Graph v1.0 on one HTTPS origin, for tests, the
@@ -22,6 +23,7 @@ import { handleIdentityRequest } from './identity-routes';
 export type { FakeCounters } from './counters';
 export type { FakeTenantOptions, FakeUser } from './directory';
 export type { FakeFaults } from './faults';
+export type { MailboxChange } from './mailbox-changes';
 
 export interface FakeMicrosoftOptions {
   /** Default 0: a free port. */
@@ -53,6 +55,8 @@ export interface FakeMicrosoft {
   resetCounters(): void;
   faults: FakeFaults;
   resetFaults(): void;
+  /** Announces every change to a mailbox's events (what change notifications and delta are built on). */
+  mailboxChanges: MailboxChanges;
   /** Every HTTP request received ($batch items not included). */
   requestLog: Array<{ method: string; path: string; query: string; at: number }>;
   stop(): Promise<void>;
@@ -72,6 +76,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     consentAnswer: null,
     pageTokenKey: randomBytes(32),
     batchSequence: 0,
+    mailboxChanges: new MailboxChanges(),
   };
   const requestLog: FakeMicrosoft['requestLog'] = [];
 
@@ -83,7 +88,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
       const isGraph = exchange.path === '/v1.0' || exchange.path.startsWith('/v1.0/');
       let outgoing: OutgoingResponse;
       try {
-        outgoing = isGraph ? handleGraphRequest(context, exchange) : handleIdentityRequest(context, exchange);
+        outgoing = isGraph ? await handleGraphRequest(context, exchange) : handleIdentityRequest(context, exchange);
       } catch (error) {
         // A bug in the fake must be loud, not look like a Microsoft error the client might handle.
         outgoing = jsonResponse(500, { error: { code: 'FakeMicrosoftBug', message: error instanceof Error ? (error.stack ?? error.message) : String(error) } });
@@ -114,6 +119,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     resetCounters: () => resetCountersInPlace(context.counters),
     faults: context.faults,
     resetFaults: () => resetFaultsInPlace(context.faults),
+    mailboxChanges: context.mailboxChanges,
     requestLog,
     stop: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
