@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { badInput, notFound } from '../errors';
-import { validText, isGuid } from '../connectors/connector-input';
+import { isGuid, validText } from '../validation/input-rules';
 import { ApiKeyEntity } from './api-key.entity';
 
 const CACHE_TTL_MS = 5_000;

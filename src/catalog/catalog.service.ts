@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
-import { validLogoUrl, validOptionalText, validText } from '../connectors/connector-input';
+import { validLogoUrl } from '../connectors/connector-input';
+import { validOptionalText, validText } from '../validation/input-rules';
 import type { CatalogInput } from '../connectors/connector.types';
 import { CatalogEntryEntity } from './catalog-entry.entity';
 

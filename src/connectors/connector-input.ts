@@ -1,48 +1,20 @@
 import { badInput } from '../errors';
+import { isGuid, shorten, validHttpsUrl } from '../validation/input-rules';
 import { ConnectorProvider } from './connector.entity';
 import { providers } from './providers';
 
 /** Validation rules for what a developer types into connector mutations. Each message says what to do. */
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-
-export function isGuid(value: string): boolean {
-  return GUID.test(value);
-}
 
 export function validSlug(slug: string): string {
   if (!SLUG.test(slug) || slug.includes('--')) {
     throw badInput(
-      `slug "${truncate(slug)}" is not url-safe: use 1 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit (for example "outlook-calendar-admin")`,
+      `slug "${shorten(slug)}" is not url-safe: use 1 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit (for example "outlook-calendar-admin")`,
       { field: 'slug' },
     );
   }
   return slug;
-}
-
-export function validText(field: string, value: unknown, maxLength: number): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw badInput(`${field} cannot be empty: give 1 to ${maxLength} characters`, { field });
-  }
-  const text = value.trim();
-  if (text.length > maxLength) {
-    throw badInput(`${field} is ${text.length} characters long; the limit is ${maxLength}`, { field });
-  }
-  if (CONTROL_CHARACTERS.test(text)) {
-    throw badInput(`${field} contains control characters (such as a line break); remove them`, { field });
-  }
-  return text;
-}
-
-export function validOptionalText(field: string, value: string | null, maxLength: number): string | null {
-  if (value === null || value.trim() === '') return null;
-  const text = value.trim();
-  if (text.length > maxLength) {
-    throw badInput(`${field} is ${text.length} characters long; the limit is ${maxLength}`, { field });
-  }
-  return text;
 }
 
 export function validClientId(value: unknown): string {
@@ -81,20 +53,7 @@ export function validClientSecret(value: unknown): string {
 }
 
 export function validLogoUrl(value: string | null): string | null {
-  const text = validOptionalText('catalog.logoUrl', value, 2048);
-  if (text === null) return null;
-  let parsed: URL | null = null;
-  try {
-    parsed = new URL(text);
-  } catch {
-    parsed = null;
-  }
-  if (!parsed || parsed.protocol !== 'https:') {
-    throw badInput('catalog.logoUrl must be an absolute https URL of an image, for example https://example.com/logo.png', {
-      field: 'catalog.logoUrl',
-    });
-  }
-  return parsed.toString();
+  return validHttpsUrl('catalog.logoUrl', value, 'https://example.com/logo.png (an image)');
 }
 
 /**
@@ -107,7 +66,7 @@ export function validScopes(provider: ConnectorProvider, requested: string[]): s
   const unknown = requested.filter((name) => !known.has(name));
   if (unknown.length > 0) {
     throw badInput(
-      `Unknown scope ${unknown.map((name) => `"${truncate(name)}"`).join(', ')} for ${definition.defaultName}; choose from: ${[...known].join(', ')} (see availableScopes)`,
+      `Unknown scope ${unknown.map((name) => `"${shorten(name)}"`).join(', ')} for ${definition.defaultName}; choose from: ${[...known].join(', ')} (see availableScopes)`,
       { field: 'scopes' },
     );
   }
@@ -120,8 +79,4 @@ export function validScopes(provider: ConnectorProvider, requested: string[]): s
     );
   }
   return definition.scopes.map((scope) => scope.name).filter((name) => requested.includes(name));
-}
-
-function truncate(value: string): string {
-  return value.length > 64 ? `${value.slice(0, 64)}…` : value;
 }

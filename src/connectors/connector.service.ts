@@ -8,7 +8,8 @@ import type { AppCredentials } from '../microsoft/app-token.service';
 import { ConsentStateEntity } from '../consent/consent-state.entity';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { ConnectorEntity } from './connector.entity';
-import { validClientId, validClientSecret, validScopes, validSlug, validText, isGuid } from './connector-input';
+import { isGuid, shorten, validText } from '../validation/input-rules';
+import { validClientId, validClientSecret, validScopes, validSlug } from './connector-input';
 import { ConnectorStatus, type CreateConnectorInput, type Scope, type UpdateConnectorInput } from './connector.types';
 import { providers, requiredScopes } from './providers';
 
@@ -159,8 +160,4 @@ export class ConnectorService {
       if (!(await manager.existsBy(ConnectorEntity, { slug: candidate }))) return candidate;
     }
   }
-}
-
-function shorten(value: string): string {
-  return value.length > 64 ? `${value.slice(0, 64)}…` : value;
 }

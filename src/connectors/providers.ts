@@ -56,10 +56,3 @@ export const providers: Record<ConnectorProvider, ProviderDefinition> = {
 export function requiredScopes(provider: ConnectorProvider): string[] {
   return providers[provider].scopes.filter((scope) => scope.required).map((scope) => scope.name);
 }
-
-/** Which granted role satisfies a need, strongest last: used to explain a missing permission. */
-export const scopesThatAllow = {
-  listUsers: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
-  readCalendars: ['Calendars.ReadBasic.All', 'Calendars.Read', 'Calendars.ReadWrite'],
-  readEvents: ['Calendars.ReadBasic.All', 'Calendars.Read', 'Calendars.ReadWrite'],
-} as const;

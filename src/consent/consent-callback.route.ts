@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { ConnectorService } from '../connectors/connector.service';
-import { isGuid } from '../connectors/connector-input';
+import { isGuid } from '../validation/input-rules';
 import { GatewayError } from '../errors';
 import { parseAdminConsentAnswer } from '../microsoft/admin-consent';
 import type { Logger } from '../observability/logger';

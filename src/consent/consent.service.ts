@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, IsNull, LessThan, MoreThan } from 'typeorm';
 import { ConnectorEntity } from '../connectors/connector.entity';
 import { ConnectorService } from '../connectors/connector.service';
-import { isGuid } from '../connectors/connector-input';
+import { isGuid } from '../validation/input-rules';
 import { GatewayKeys } from '../crypto/keys';
 import { badInput } from '../errors';
 import { adminConsentUrl } from '../microsoft/admin-consent';

@@ -1,17 +1,16 @@
 import type { GatewayContext } from '../context';
-import { scopesThatAllow } from '../connectors/providers';
-import { isGuid } from '../connectors/connector-input';
-import { GatewayError, badInput } from '../errors';
+import { isGuid } from '../validation/input-rules';
+import { badInput } from '../errors';
 import type { GraphClient } from '../microsoft/graph-client';
 import { listUsers, type GraphUser } from '../microsoft/graph-directory';
+import { MAX_CALENDAR_VIEW_DAYS, MAX_USERS_PAGE } from '../microsoft/graph-limits';
+import { graphPermissions, requireGranted } from '../microsoft/graph-permissions';
 import { createGraphLoaders, type GraphLoaders } from '../microsoft/graph-loaders';
 import type { TenantEntity } from '../tenants/tenant.entity';
 import type { TenantService } from '../tenants/tenant.service';
 import { Calendar, Event, User, UserConnection } from './directory.types';
 import { UserCursorCodec } from './user-cursor';
 
-/** Graph's own limit on a calendarView window. */
-export const MAX_EVENT_WINDOW_DAYS = 1825;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const USER_PRINCIPAL_NAME = /^[^\s/\\?#%@]{1,113}@[A-Za-z0-9.-]{1,255}$/;
 
@@ -26,7 +25,7 @@ export class DirectoryService {
   async users(tenant: TenantEntity, first: number, after: string | null | undefined): Promise<UserConnection> {
     validPageSize(first);
     const skipToken = after ? this.cursors.decode(tenant.id, after) : undefined;
-    requireScope(tenant, scopesThatAllow.listUsers, 'list users', 'User.Read.All');
+    requireGranted(tenant.grantedScopes, graphPermissions.listUsers);
     const page = await listUsers(this.graph, this.tenants.access(tenant), { top: first, skipToken });
     return {
       nodes: page.users.map((user) => toUser(user, tenant)),
@@ -39,19 +38,19 @@ export class DirectoryService {
 
   async user(tenant: TenantEntity, id: string, context: GatewayContext): Promise<User | null> {
     validUserId(id);
-    requireScope(tenant, scopesThatAllow.listUsers, 'read users', 'User.Read.All');
+    requireGranted(tenant.grantedScopes, graphPermissions.readUser);
     const user = await this.loaders(tenant, context).user.load(id);
     return user ? toUser(user, tenant) : null;
   }
 
   async calendars(user: User, context: GatewayContext): Promise<Calendar[]> {
-    requireScope(user.tenant, scopesThatAllow.readCalendars, 'read calendars', 'Calendars.Read');
+    requireGranted(user.tenant.grantedScopes, graphPermissions.readCalendars);
     return this.loaders(user.tenant, context).calendars.load(user.id);
   }
 
   async events(user: User, start: Date, end: Date, context: GatewayContext): Promise<Event[]> {
     validEventWindow(start, end);
-    requireScope(user.tenant, scopesThatAllow.readEvents, 'read events', 'Calendars.Read');
+    requireGranted(user.tenant.grantedScopes, graphPermissions.readEvents);
     return this.loaders(user.tenant, context).calendarView.load({ userId: user.id, start, end });
   }
 
@@ -74,8 +73,8 @@ export const directoryArgumentChecks = {
 };
 
 export function validPageSize(first: number): void {
-  if (!Number.isInteger(first) || first < 1 || first > 999) {
-    throw badInput(`first must be between 1 and 999 (Graph's page limit); got ${first}. Page with pageInfo.endCursor for more`, { field: 'first' });
+  if (!Number.isInteger(first) || first < 1 || first > MAX_USERS_PAGE) {
+    throw badInput(`first must be between 1 and ${MAX_USERS_PAGE} (Graph's page limit); got ${first}. Page with pageInfo.endCursor for more`, { field: 'first' });
   }
 }
 
@@ -88,19 +87,9 @@ export function validUserId(id: string): void {
 export function validEventWindow(start: Date, end: Date): void {
   if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) throw badInput('start and end must be ISO 8601 date-times');
   if (end <= start) throw badInput('end must be after start (the window is inverted or empty)', { field: 'end' });
-  if (end.getTime() - start.getTime() > MAX_EVENT_WINDOW_DAYS * DAY_MS) {
-    throw badInput(`The event window is longer than Graph accepts (${MAX_EVENT_WINDOW_DAYS} days); ask for a shorter window`, { field: 'end' });
+  if (end.getTime() - start.getTime() > MAX_CALENDAR_VIEW_DAYS * DAY_MS) {
+    throw badInput(`The event window is longer than Graph accepts (${MAX_CALENDAR_VIEW_DAYS} days); ask for a shorter window`, { field: 'end' });
   }
-}
-
-/** Refuses early, with the fix, when the tenant's token lacks every role that allows an operation. */
-function requireScope(tenant: TenantEntity, allowedBy: readonly string[], action: string, suggested: string): void {
-  if (allowedBy.some((scope) => tenant.grantedScopes.includes(scope))) return;
-  throw new GatewayError(
-    'GRAPH_FORBIDDEN',
-    `The organisation has not granted a permission to ${action} (one of ${allowedBy.join(', ')}). Add ${suggested} to the app's API permissions in Azure, select it on the connector, then have an admin consent again with a new consent link.`,
-    { missingScope: suggested },
-  );
 }
 
 function toUser(user: GraphUser, tenant: TenantEntity): User {

@@ -1,8 +1,7 @@
 /** The `$batch` wire format: what goes in, what comes back, and the answers we stand in when Graph gives none. */
 import { GraphRequestError } from './graph-request-error';
 
-/** Graph rejects a `$batch` of more than 20 requests. */
-export const MAX_BATCH_REQUESTS = 20;
+export { MAX_BATCH_REQUESTS } from './graph-limits';
 
 /** One request inside a `$batch`; `url` is relative to /v1.0, e.g. `/users/{id}/calendars`. */
 export interface GraphBatchRequest {

@@ -1,12 +1,11 @@
 import { GatewayError, badInput } from '../errors';
 import type { GraphClient, TenantAccess } from './graph-client';
+import { MAX_USERS_PAGE } from './graph-limits';
 import { USER_SELECT, toGraphUser, type GraphUser } from './graph-resources';
 import { toGatewayError } from './to-gateway-error';
 
 export type { GraphCalendar, GraphEvent, GraphUser } from './graph-resources';
 
-/** Graph's page-size bounds for /users: 1..999 ($top=1000 is a 400). */
-export const MAX_USERS_PAGE = 999;
 
 interface Collection {
   value?: Array<Record<string, unknown>>;

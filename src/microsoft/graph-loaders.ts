@@ -13,14 +13,10 @@ import {
   type GraphEvent,
   type GraphUser,
 } from './graph-resources';
+import { OUTLOOK_PAGE_SIZE } from './graph-limits';
 import { graphRouteTemplate } from './graph-route';
 import { toGatewayError } from './to-gateway-error';
 
-/**
- * Outlook's page size, asked for explicitly because its default is 10. 999 is within both the
- * directory's documented 1..999 and Outlook's 1000, so one constant is safe for both.
- */
-const OUTLOOK_PAGE_SIZE = 999;
 
 export interface CalendarViewKey {
   userId: string;

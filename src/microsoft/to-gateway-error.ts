@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors';
+import { forbiddenHint } from './graph-permissions';
 import { GraphRequestError } from './graph-request-error';
 import { MicrosoftTokenError } from './microsoft-token-error';
 
@@ -8,7 +9,6 @@ export interface GraphErrorContext {
   userId?: string;
 }
 
-const RECONSENT = 'Add it to the app registration\'s API permissions in Azure (application permission), then have an administrator of the organisation consent again.';
 
 /**
  * Maps what the Microsoft layer throws to the contract's error codes, with a message that says
@@ -38,7 +38,7 @@ function fromGraph(error: GraphRequestError, context: GraphErrorContext): Gatewa
     case error.status === 403:
       return new GatewayError(
         'GRAPH_FORBIDDEN',
-        `Microsoft Graph refused ${describeRoute(error.route)}${subject} (${error.graphCode}). ${permissionHint(error)}`,
+        `Microsoft Graph refused ${describeRoute(error.route)}${subject} (${error.graphCode}). ${forbiddenHint(error.route)}`,
         details,
       );
     case error.status === 404:
@@ -68,20 +68,6 @@ function fromGraph(error: GraphRequestError, context: GraphErrorContext): Gatewa
         details,
       );
   }
-}
-
-function permissionHint(error: GraphRequestError): string {
-  const path = error.route.replace(/^[A-Z]+ /, '');
-  if (/\/(calendars|calendar|calendarView|events)\b/.test(path)) {
-    return `The app most likely lacks the Calendars.Read application permission (or an Exchange application access policy excludes this mailbox). ${RECONSENT}`;
-  }
-  if (path.startsWith('/organization')) {
-    return `The app most likely lacks the Directory.Read.All (or Organization.Read.All) application permission. ${RECONSENT}`;
-  }
-  if (path.startsWith('/users')) {
-    return `The app most likely lacks the User.Read.All or Directory.Read.All application permission. ${RECONSENT}`;
-  }
-  return `The app most likely lacks the application permission this read needs. ${RECONSENT}`;
 }
 
 function notFoundMessage(error: GraphRequestError, context: GraphErrorContext): string {

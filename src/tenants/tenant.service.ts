@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
 import { ConnectorEntity } from '../connectors/connector.entity';
 import { ConnectorService } from '../connectors/connector.service';
-import { isGuid } from '../connectors/connector-input';
+import { isGuid } from '../validation/input-rules';
 import { GatewayError, notFound } from '../errors';
 import { AppToken, AppTokenService, MicrosoftTokenError } from '../microsoft/app-token.service';
 import { GraphClient, TenantAccess } from '../microsoft/graph-client';
