@@ -43,7 +43,7 @@ async function main(kind: string): Promise<void> {
     },
     Tenant: {
       accessToken: async (tenant: TenantEntity) => {
-        const token = await tenants.token(tenant);
+        const token = await tenants.access(tenant).appToken();
         return { token: token.accessToken, expiresAt: token.expiresAt.toISOString() };
       },
     },

@@ -1,11 +1,18 @@
 import type { EntityLoaders } from './entity-loaders';
 import type { GraphLoaders } from './microsoft/graph-loaders';
+import type { TenantGraphAccess } from './tenants/tenant-access';
 
 /** Per-request GraphQL context. */
 export interface GatewayContext {
   requestId: string;
   /** the id of the API key that authenticated the request, or null */
   apiKeyId: string | null;
+  /** aborts when the request ends (answered, failed, client gone), its deadline passes or the gateway stops */
+  signal: AbortSignal;
+  /** epoch ms: Graph retries that would wait past it are not made */
+  deadline: number;
+  /** each tenant's Graph access, built once per request (connector read and secret decrypted once) */
+  tenantAccess: Map<string, TenantGraphAccess>;
   /** DataLoaders for Graph, one set per tenant, made on first use and dropped with the request */
   graphLoaders: Map<string, GraphLoaders>;
   loaders: EntityLoaders;

@@ -36,3 +36,10 @@ export const notFound = (message: string) => new GatewayError('NOT_FOUND', messa
 export function isGatewayError(error: unknown): error is GatewayError {
   return error instanceof GatewayError;
 }
+
+/** The same error, answered with this HTTP status (Apollo reads `extensions.http` and removes it). */
+export function withHttpStatus(error: GraphQLError, status: number, headers?: Map<string, string>): GraphQLError {
+  // Apollo wants `headers` as a Map at run time; graphql's typing of `http` says otherwise.
+  const http = { status, ...(headers ? { headers } : {}) } as unknown as Record<string, string>;
+  return new GraphQLError(error.message, { extensions: { ...error.extensions, http } });
+}

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -26,21 +25,27 @@ import { UserResolver } from './directory/user.resolver';
 import { createEntityLoaders } from './entity-loaders';
 import { AppTokenService, type SharedTokenCache } from './microsoft/app-token.service';
 import { GraphClient } from './microsoft/graph-client';
+import { MicrosoftHttp } from './microsoft/microsoft-http';
 import type { Logger } from './observability/logger';
 import { metricsRegistry } from './observability/metrics';
-import { isMeantForCaller, requestLogging } from './observability/request-logging';
+import { requestLogging } from './observability/request-logging';
+import { requestSignal } from './request-signal';
 import { buildGatewaySchema } from './schema/build-schema';
-import { argumentPreflight } from './schema/argument-preflight';
-import { queryCostLimit } from './schema/query-cost';
+import { documentLimitRules, parseOptions } from './schema/document-limits';
+import { presentError } from './schema/error-presentation';
+import { requestAdmission } from './schema/request-admission';
 import { TenantResolver } from './tenants/tenant.resolver';
 import { TenantService } from './tenants/tenant.service';
 
 export interface Gateway {
   httpServer: http.Server;
   apiKeys: ApiKeyService;
-  /** Resolves once the port is bound. */
+  /** Resolves once the port is bound; rejects with the listen error (a busy port, a bad HOST). */
   listen(): Promise<void>;
-  /** Stops taking requests, lets in-flight ones finish, then releases resources. */
+  /**
+   * Stops taking connections and lets in-flight requests finish; after the grace period their
+   * remaining Graph calls are aborted. Then releases the database and HTTP connections.
+   */
   stop(): Promise<void>;
 }
 
@@ -54,13 +59,15 @@ export async function createGateway(options: {
 }): Promise<Gateway> {
   const { config, dataSource, logger } = options;
   const keys = new GatewayKeys(config.secretKey);
-  const tokens = new AppTokenService({ loginUrl: config.microsoftLoginUrl, logger, sharedCache: options.sharedTokenCache });
+  const microsoftHttp = new MicrosoftHttp();
+  const tokens = new AppTokenService({ loginUrl: config.microsoftLoginUrl, logger, sharedCache: options.sharedTokenCache, http: microsoftHttp });
   const graph = new GraphClient({
     graphUrl: config.microsoftGraphUrl,
     maxConcurrentRequestsPerTenant: config.graphMaxConcurrency,
+    http: microsoftHttp,
     logger,
   });
-  const apiKeys = new ApiKeyService(dataSource);
+  const apiKeys = new ApiKeyService(dataSource, logger);
   const catalog = new CatalogService(dataSource);
   const connectors = new ConnectorService(dataSource, keys, config.publicUrl, (id) => tokens.forgetConnector(id));
   const tenants = new TenantService(dataSource, connectors, tokens, graph, logger);
@@ -83,30 +90,31 @@ export async function createGateway(options: {
   app.disable('etag');
   app.set('trust proxy', true);
   const httpServer = http.createServer(app);
+  // Aborted when the grace period after SIGTERM is over: every request's Graph calls end with it.
+  const stopping = new AbortController();
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     includeStacktraceInErrorResponses: false,
     introspection: true,
+    // main.ts handles SIGTERM once, in order; Apollo's own handler would stop the server a second time.
+    stopOnTerminationSignals: false,
+    parseOptions,
+    validationRules: documentLimitRules,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
       // The schema has no cache hints, and Apollo's cache-control plugin wraps every field resolver
       // to look for them: a measurable cost on a page of a thousand users. no-store is set below.
       ApolloServerPluginCacheControlDisabled(),
       ...(config.nodeEnv === 'production' ? [] : [ApolloServerPluginLandingPageLocalDefault({ embed: true })]),
-      argumentPreflight(directoryArgumentChecks),
-      queryCostLimit(config.maxQueryCost),
+      requestAdmission({
+        maxCost: config.maxQueryCost,
+        argumentChecks: directoryArgumentChecks,
+        listSizes: async () => ({ connectors: await connectors.count(), tenantsByConnector: await tenants.countsByConnector() }),
+        introspectionNeedsKey: config.nodeEnv === 'production',
+      }),
       requestLogging(logger),
     ],
-    formatError: (formatted, error) => {
-      if (isMeantForCaller(formatted, error)) return formatted;
-      return {
-        message: 'Internal error in the gateway; it was logged. Try again, and report it if it persists.',
-        path: formatted.path,
-        locations: formatted.locations,
-        extensions: { code: 'INTERNAL_SERVER_ERROR' },
-      };
-    },
+    formatError: presentError,
   });
   await apollo.start();
 
@@ -121,7 +129,11 @@ export async function createGateway(options: {
     const ok = database === 'ok';
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', database, ...extra });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', async (req, res) => {
+    if (config.metricsToken && req.header('authorization') !== `Bearer ${config.metricsToken}`) {
+      res.status(401).set('WWW-Authenticate', 'Bearer').type('text').send('GET /metrics needs "Authorization: Bearer <XKIT_METRICS_TOKEN>"\n');
+      return;
+    }
     res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
   const callback = consentCallbackHandler({ connectors, consent, tenants, logger });
@@ -136,10 +148,15 @@ export async function createGateway(options: {
         res.setHeader('x-request-id', requestId);
         // Answers carry tenant data and tokens: no shared cache may keep them.
         res.setHeader('cache-control', 'no-store');
+        const lifetime = requestSignal({ deadlineMs: config.requestDeadlineMs, stopping: stopping.signal });
+        res.once('close', lifetime.end);
         const bearer = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1];
         return {
           requestId,
           apiKeyId: bearer ? await apiKeys.authenticate(bearer) : null,
+          signal: lifetime.signal,
+          deadline: Date.now() + config.requestDeadlineMs,
+          tenantAccess: new Map(),
           graphLoaders: new Map(),
           loaders: createEntityLoaders({ connectors, catalog, tenants }),
         };
@@ -151,10 +168,27 @@ export async function createGateway(options: {
   return {
     httpServer,
     apiKeys,
-    listen: () => new Promise((resolve) => httpServer.listen(config.port, config.host, resolve)),
+    listen: () =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.port, config.host, () => {
+          httpServer.off('error', reject);
+          resolve();
+        });
+      }),
     stop: async () => {
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      const grace = setTimeout(() => stopping.abort(), config.shutdownGraceMs);
+      // Aborted requests answer at once; a connection still open after that is a client that does not read.
+      const last = setTimeout(() => httpServer.closeAllConnections(), config.shutdownGraceMs + 2_000);
+      await closed;
+      clearTimeout(grace);
+      clearTimeout(last);
+      stopping.abort();
       await apollo.stop();
       await dataSource.destroy();
+      await microsoftHttp.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { badInput, notFound } from '../errors';
+import type { Logger } from '../observability/logger';
 import { isGuid, validText } from '../validation/input-rules';
 import { ApiKeyEntity } from './api-key.entity';
 
@@ -15,7 +16,10 @@ const hashOf = (key: string) => createHash('sha256').update(key).digest();
 export class ApiKeyService {
   private cache: { at: number; keys: Array<{ id: string; hash: Buffer }> } | null = null;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly logger: Logger,
+  ) {}
 
   private get repository() {
     return this.dataSource.getRepository(ApiKeyEntity);

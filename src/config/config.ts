@@ -23,6 +23,12 @@ export interface GatewayConfig {
   allowedReturnOrigins: string[];
   graphMaxConcurrency: number;
   maxQueryCost: number;
+  /** the longest a GraphQL request may take, Graph retries included */
+  requestDeadlineMs: number;
+  /** how long in-flight requests may finish after SIGTERM before their Graph calls are aborted */
+  shutdownGraceMs: number;
+  /** when set, GET /metrics needs `Authorization: Bearer <token>` */
+  metricsToken: string | null;
   logLevel: string;
 }
 
@@ -78,6 +84,12 @@ const environmentSchema = z.object({
   XKIT_ALLOWED_RETURN_ORIGINS: z.string().default(''),
   XKIT_GRAPH_MAX_CONCURRENCY: integer('XKIT_GRAPH_MAX_CONCURRENCY', 1, 64).default(8),
   XKIT_MAX_QUERY_COST: integer('XKIT_MAX_QUERY_COST', 100, 10_000_000).default(20_000),
+  XKIT_REQUEST_DEADLINE_SECONDS: integer('XKIT_REQUEST_DEADLINE_SECONDS', 1, 600).default(30),
+  XKIT_SHUTDOWN_GRACE_SECONDS: integer('XKIT_SHUTDOWN_GRACE_SECONDS', 0, 300).default(10),
+  XKIT_METRICS_TOKEN: z
+    .string()
+    .min(16, 'XKIT_METRICS_TOKEN must be at least 16 characters; generate one with: openssl rand -base64 24')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -191,6 +203,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
     allowedReturnOrigins: [new URL(publicUrl).origin, ...allowedReturnOrigins],
     graphMaxConcurrency: env.XKIT_GRAPH_MAX_CONCURRENCY,
     maxQueryCost: env.XKIT_MAX_QUERY_COST,
+    requestDeadlineMs: env.XKIT_REQUEST_DEADLINE_SECONDS * 1000,
+    shutdownGraceMs: env.XKIT_SHUTDOWN_GRACE_SECONDS * 1000,
+    metricsToken: env.XKIT_METRICS_TOKEN ?? null,
     logLevel: env.LOG_LEVEL,
   });
 }

@@ -47,6 +47,10 @@ export class ConnectorService {
     return connector;
   }
 
+  count(): Promise<number> {
+    return this.connectors.count();
+  }
+
   async byIds(ids: readonly string[]): Promise<Map<string, ConnectorEntity>> {
     const rows = await this.connectors.findBy({ id: In([...ids]) });
     return new Map(rows.map((row) => [row.id, row]));

@@ -22,11 +22,11 @@ export class DirectoryService {
     private readonly cursors: UserCursorCodec,
   ) {}
 
-  async users(tenant: TenantEntity, first: number, after: string | null | undefined): Promise<UserConnection> {
+  async users(tenant: TenantEntity, first: number, after: string | null | undefined, context: GatewayContext): Promise<UserConnection> {
     validPageSize(first);
     const skipToken = after ? this.cursors.decode(tenant.id, after) : undefined;
     requireGranted(tenant.grantedScopes, graphPermissions.listUsers);
-    const page = await listUsers(this.graph, this.tenants.access(tenant), { top: first, skipToken });
+    const page = await listUsers(this.graph, this.tenants.access(tenant, context), { top: first, skipToken });
     return {
       nodes: page.users.map((user) => toUser(user, tenant)),
       pageInfo: {
@@ -58,7 +58,7 @@ export class DirectoryService {
   private loaders(tenant: TenantEntity, context: GatewayContext): GraphLoaders {
     let loaders = context.graphLoaders.get(tenant.id);
     if (!loaders) {
-      loaders = createGraphLoaders(this.graph, this.tenants.access(tenant));
+      loaders = createGraphLoaders(this.graph, this.tenants.access(tenant, context));
       context.graphLoaders.set(tenant.id, loaders);
     }
     return loaders;

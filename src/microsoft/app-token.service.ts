@@ -5,6 +5,7 @@ import { GRAPH_DEFAULT_SCOPE } from './admin-consent';
 import { readAppTokenClaims } from './app-token-claims';
 import { AppTokenCache, type AppTokenKey, type CachedAppToken, type SharedTokenCache } from './app-token-cache';
 import { MicrosoftTokenError, toMicrosoftTokenError, type TokenFailureKind } from './microsoft-token-error';
+import { MicrosoftHttp } from './microsoft-http';
 import { createMsalNetworkClient } from './msal-network-client';
 
 export { MicrosoftTokenError, type TokenFailureKind, type SharedTokenCache };
@@ -34,8 +35,10 @@ export interface AppTokenServiceOptions {
   sharedCache?: SharedTokenCache;
   /** a token is renewed this long before it expires (default 300, as msal-node) */
   refreshMarginSeconds?: number;
-  /** deadline for one call to the token endpoint (default 30000) */
+  /** how long a process waits for another one's token before asking itself (default 30000) */
   requestTimeoutMs?: number;
+  /** the HTTP client shared with Graph (default: a new one) */
+  http?: MicrosoftHttp;
   /** deadline for one shared-cache call before carrying on without it (default 1000) */
   sharedCacheTimeoutMs?: number;
 }
@@ -65,6 +68,7 @@ export class AppTokenService {
   private readonly loginUrl: string;
   private readonly logger: Logger;
   private readonly requestTimeoutMs: number;
+  private readonly http: MicrosoftHttp;
   private readonly endpointMetadata: string;
   private readonly cache: AppTokenCache;
   private readonly clients = new Map<string, ConnectorClient>();
@@ -74,6 +78,7 @@ export class AppTokenService {
     this.loginUrl = options.loginUrl.replace(/\/+$/, '');
     this.logger = options.logger ?? defaultLogger;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.http = options.http ?? new MicrosoftHttp({ attemptTimeoutMs: this.requestTimeoutMs });
     this.endpointMetadata = endpointMetadataFor(this.loginUrl);
     this.cache = new AppTokenCache({
       refreshMarginSeconds: options.refreshMarginSeconds ?? 300,
@@ -225,7 +230,7 @@ export class AppTokenService {
           knownAuthorities: [new URL(this.loginUrl).host],
           authorityMetadata: this.endpointMetadata,
         },
-        system: { networkClient: createMsalNetworkClient(this.requestTimeoutMs) },
+        system: { networkClient: createMsalNetworkClient(this.http) },
       }),
     };
     this.clients.set(credentials.connectorId, client);

@@ -7,8 +7,12 @@ export { MAX_BATCH_REQUESTS } from './graph-limits';
 export interface GraphBatchRequest {
   id: string;
   url: string;
-  method?: 'GET';
+  method?: 'GET' | 'POST';
   headers?: Record<string, string>;
+  /** JSON body of a POST item (Graph then requires a Content-Type header) */
+  body?: unknown;
+  /** the route template for metrics, e.g. `GET /users/{id}/calendars`, when the caller knows it */
+  route?: string;
 }
 
 /** One item of a `$batch` answer (headers as Graph spelled them; look them up with headerValue). */

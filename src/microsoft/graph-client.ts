@@ -10,8 +10,10 @@ import {
   type GraphBatchResponse,
 } from './graph-batch-items';
 import { GraphRequestError, graphRequestErrorFrom, headerValue } from './graph-request-error';
-import { isRetryableStatus, retryDelayMs, sleep, type RetryTiming } from './graph-retry';
+import { isRetryableStatus, retryDelayMs, type RetryTiming } from './graph-retry';
 import { graphRouteTemplate } from './graph-route';
+import { MicrosoftHttp, MicrosoftUnreachable } from './microsoft-http';
+import { GatewayStopping, RequestDeadlineExceeded, sleep, untilAborted } from '../request-signal';
 
 export { GraphRequestError, MAX_BATCH_REQUESTS, type GraphBatchRequest, type GraphBatchResponse };
 export { toGatewayError, type GraphErrorContext } from './to-gateway-error';
@@ -20,6 +22,10 @@ export interface TenantAccess {
   tenantId: string;
   /** resolves an access token; fresh=true forces a new one (after a 401) */
   getToken(options?: { fresh?: boolean }): Promise<string>;
+  /** aborts every call made with this access: the request ended, its deadline passed, the gateway stops */
+  signal?: AbortSignal;
+  /** epoch ms by which the request must be answered: a retry that would wait past it is not made */
+  deadline?: number;
 }
 
 export interface GraphClientOptions {
@@ -33,8 +39,8 @@ export interface GraphClientOptions {
   maxRetryWaitSeconds?: number;
   /** first backoff step when Graph sends no Retry-After; doubles each time (default 1000) */
   baseRetryDelayMs?: number;
-  /** deadline for one HTTP request, body included (default 30000) */
-  requestTimeoutMs?: number;
+  /** the HTTP client shared with the identity platform (default: a new one) */
+  http?: MicrosoftHttp;
   logger?: Logger;
 }
 
@@ -46,8 +52,8 @@ interface GraphAnswer {
 
 /**
  * HTTP to Microsoft Graph v1.0: retries, token renewal, a per-tenant concurrency cap and
- * `$batch`. Uses Node's global fetch, which keeps connections alive and honours
- * NODE_EXTRA_CA_CERTS (a corporate proxy's CA, or the test fake's).
+ * `$batch`, over the pooled keep-alive client shared with the identity platform. Every wait
+ * (a queue slot, a Retry-After, an answer) ends when the caller's signal aborts.
  */
 export class GraphClient {
   /** `${graphUrl}/v1.0`: every request and every followed nextLink stays under it */
@@ -55,7 +61,7 @@ export class GraphClient {
   private readonly maxConcurrent: number;
   private readonly maxRetries: number;
   private readonly timing: RetryTiming;
-  private readonly requestTimeoutMs: number;
+  private readonly http: MicrosoftHttp;
   private readonly logger: Logger;
   private readonly limits = new Map<string, ConcurrencyLimit>();
 
@@ -68,7 +74,7 @@ export class GraphClient {
       maxRetryWaitSeconds: options.maxRetryWaitSeconds ?? 30,
       baseRetryDelayMs: options.baseRetryDelayMs ?? 1000,
     };
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.http = options.http ?? new MicrosoftHttp();
     this.logger = options.logger ?? defaultLogger;
   }
 
@@ -129,32 +135,34 @@ export class GraphClient {
   ): Promise<void> {
     let pending = chunk;
     for (let attempt = 0; pending.length > 0; attempt++) {
-      const body = { requests: pending.map((request) => ({ ...request, method: request.method ?? 'GET' })) };
+      const body = {
+        requests: pending.map(({ id, url, method, headers, body: itemBody }) => ({ id, method: method ?? 'GET', url, headers, body: itemBody })),
+      };
       const answer = await this.send(access, 'POST', '/$batch', 'POST /$batch', body);
       if (answer.status < 200 || answer.status >= 300) throw graphRequestErrorFrom(answer, 'POST /$batch');
       const byId = readBatchResponses(answer.body);
 
       const again: GraphBatchRequest[] = [];
+      const counts = new ItemCounts();
       let waitMs = 0;
       for (const request of pending) {
         const item = byId.get(request.id) ?? missingItem(request.id);
-        graphBatchItems.inc({ route: `GET ${graphRouteTemplate(request.url)}`, status: String(item.status) });
-        if (item.status === 429) graphThrottled.inc();
+        counts.add(request, item.status);
         const delay =
           isRetryableStatus(item.status) && attempt < this.maxRetries
             ? retryDelayMs(attempt, headerValue(item.headers, 'retry-after'), this.timing)
             : null;
-        if (delay === null) {
+        if (delay === null || !this.fitsDeadline(access, delay)) {
           results.set(request.id, item);
         } else {
           again.push(request);
           waitMs = Math.max(waitMs, delay);
-          graphRetries.inc({ reason: item.status === 429 ? 'throttled' : 'unavailable' });
         }
       }
+      counts.record(again.length);
       if (again.length > 0) {
         this.logger.debug({ tenantId: access.tenantId, items: again.length, waitMs }, 'retrying $batch items Graph could not serve yet');
-        await sleep(waitMs);
+        await this.wait(waitMs, access, 'POST /$batch');
       }
       pending = again;
     }
@@ -168,25 +176,34 @@ export class GraphClient {
     route: string,
     body?: unknown,
   ): Promise<GraphAnswer> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
     let renewedToken = false;
     let freshToken = false;
+    let resentStale = false;
     for (let attempt = 0; ; ) {
-      const token = await access.getToken(freshToken ? { fresh: true } : undefined);
+      const token = await this.token(access, freshToken, route);
       freshToken = false;
       let answer: GraphAnswer;
       try {
-        answer = await this.limitFor(access.tenantId).run(() => this.fetchOnce(method, relativeUrl, token, body));
+        answer = await this.limitFor(access.tenantId).run(() => this.exchange(method, relativeUrl, token, payload, access.signal), access.signal);
       } catch (error) {
-        const timedOut = error instanceof Error && error.name === 'TimeoutError';
-        graphRequests.inc({ route, status: timedOut ? 'timeout' : 'network_error' });
-        if (attempt < this.maxRetries) {
-          graphRetries.inc({ reason: timedOut ? 'timeout' : 'unavailable' });
-          await sleep(retryDelayMs(attempt++, undefined, this.timing) ?? 0);
+        if (!(error instanceof MicrosoftUnreachable)) throw this.stopped(error, access, route);
+        graphRequests.inc({ route, status: error.timedOut ? 'timeout' : 'network_error' });
+        // A pooled connection the server closed while idle fails at once: send again on a new one, without waiting.
+        if (error.staleConnection && !resentStale) {
+          resentStale = true;
+          graphRetries.inc({ reason: 'stale_connection' });
           continue;
         }
-        const detail = timedOut ? `no answer within ${this.requestTimeoutMs} ms` : describeNetworkFailure(error);
-        this.logger.warn({ route, tenantId: access.tenantId, detail }, 'Microsoft Graph unreachable after retries');
-        throw new GraphRequestError(0, timedOut ? 'Timeout' : 'Unreachable', detail, route);
+        const delay = attempt < this.maxRetries ? (retryDelayMs(attempt, undefined, this.timing) ?? 0) : null;
+        if (delay !== null && this.fitsDeadline(access, delay)) {
+          attempt++;
+          graphRetries.inc({ reason: error.timedOut ? 'timeout' : 'unavailable' });
+          await this.wait(delay, access, route);
+          continue;
+        }
+        this.logger.warn({ route, tenantId: access.tenantId, detail: error.message }, 'Microsoft Graph unreachable after retries');
+        throw new GraphRequestError(0, error.timedOut ? 'Timeout' : 'Unreachable', error.message, route);
       }
       graphRequests.inc({ route, status: String(answer.status) });
 
@@ -201,11 +218,11 @@ export class GraphClient {
         if (answer.status === 429) graphThrottled.inc();
         const delay =
           attempt < this.maxRetries ? retryDelayMs(attempt, headerValue(answer.headers, 'retry-after'), this.timing) : null;
-        if (delay !== null) {
+        if (delay !== null && this.fitsDeadline(access, delay)) {
           graphRetries.inc({ reason: answer.status === 429 ? 'throttled' : 'unavailable' });
           this.logger.debug({ route, tenantId: access.tenantId, status: answer.status, delay }, 'retrying Graph request');
           attempt++;
-          await sleep(delay);
+          await this.wait(delay, access, route);
           continue;
         }
         this.logger.warn({ route, tenantId: access.tenantId, status: answer.status }, 'Graph still refusing after retries');
@@ -214,26 +231,43 @@ export class GraphClient {
     }
   }
 
-  private async fetchOnce(method: 'GET' | 'POST', relativeUrl: string, token: string, body: unknown): Promise<GraphAnswer> {
-    const response = await fetch(`${this.baseUrl}${relativeUrl}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        accept: 'application/json',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(this.requestTimeoutMs),
-    });
-    const text = await response.text();
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => {
-      headers[name] = value;
-    });
-    const parsed = parseJson(text);
+  private async token(access: TenantAccess, fresh: boolean, route: string): Promise<string> {
+    try {
+      return await untilAborted(access.getToken(fresh ? { fresh: true } : undefined), access.signal);
+    } catch (error) {
+      throw this.stopped(error, access, route);
+    }
+  }
+
+  private async exchange(method: 'GET' | 'POST', relativeUrl: string, token: string, payload: string | undefined, signal?: AbortSignal): Promise<GraphAnswer> {
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
+    if (payload !== undefined) headers['content-type'] = 'application/json';
+    const response = await this.http.send(method, `${this.baseUrl}${relativeUrl}`, { headers, body: payload, signal });
+    const parsed = parseJson(response.text);
     // A 2xx we cannot read (a proxy's HTML page) is no success: report it as a bad gateway.
-    const status = parsed.ok || !response.ok ? response.status : 502;
-    return { status, headers, body: parsed.value };
+    const ok = response.status >= 200 && response.status < 300;
+    return { status: parsed.ok || !ok ? response.status : 502, headers: response.headers, body: parsed.value };
+  }
+
+  /** A retry whose wait would outlast the request's deadline is not worth starting. */
+  private fitsDeadline(access: TenantAccess, delayMs: number): boolean {
+    return access.deadline === undefined || Date.now() + delayMs < access.deadline;
+  }
+
+  private async wait(ms: number, access: TenantAccess, route: string): Promise<void> {
+    try {
+      await sleep(ms, access.signal);
+    } catch (error) {
+      throw this.stopped(error, access, route);
+    }
+  }
+
+  /** The signal's reason as a Graph failure the caller can read, or the error itself when it is not an abort. */
+  private stopped(error: unknown, access: TenantAccess, route: string): unknown {
+    if (!access.signal?.aborted || error !== access.signal.reason) return error;
+    if (error instanceof RequestDeadlineExceeded) return new GraphRequestError(0, 'Timeout', `no answer before ${error.message}`, route);
+    if (error instanceof GatewayStopping) return new GraphRequestError(0, 'Cancelled', `${error.message}; try again`, route);
+    return new GraphRequestError(0, 'Cancelled', error instanceof Error ? error.message : 'the request was cancelled', route);
   }
 
   private limitFor(tenantId: string): ConcurrencyLimit {
@@ -256,7 +290,30 @@ function parseJson(text: string): { ok: boolean; value: unknown } {
   }
 }
 
-function describeNetworkFailure(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined;
-  return cause ?? (error instanceof Error ? error.message : String(error));
+/** Batch items counted per chunk: one route template per distinct URL shape, metrics added in bulk. */
+class ItemCounts {
+  private readonly byRouteAndStatus = new Map<string, number>();
+  private throttled = 0;
+  private unavailable = 0;
+
+  add(request: GraphBatchRequest, status: number): void {
+    const route = request.route ?? `${request.method ?? 'GET'} ${graphRouteTemplate(request.url)}`;
+    const key = `${route}\u0000${status}`;
+    this.byRouteAndStatus.set(key, (this.byRouteAndStatus.get(key) ?? 0) + 1);
+    if (status === 429) this.throttled++;
+    else if (status === 503 || status === 504) this.unavailable++;
+  }
+
+  record(retried: number): void {
+    for (const [key, count] of this.byRouteAndStatus) {
+      const [route, status] = key.split('\u0000') as [string, string];
+      graphBatchItems.inc({ route, status }, count);
+    }
+    if (this.throttled > 0) graphThrottled.inc(this.throttled);
+    if (retried > 0) {
+      const throttledRetries = Math.min(retried, this.throttled);
+      if (throttledRetries > 0) graphRetries.inc({ reason: 'throttled' }, throttledRetries);
+      if (retried > throttledRetries) graphRetries.inc({ reason: 'unavailable' }, retried - throttledRetries);
+    }
+  }
 }

@@ -1,7 +1,7 @@
 import { GatewayError, badInput } from '../errors';
 import type { GraphClient, TenantAccess } from './graph-client';
 import { MAX_USERS_PAGE } from './graph-limits';
-import { USER_SELECT, toGraphUser, type GraphUser } from './graph-resources';
+import { USER_SELECT, toGraphOrganization, toGraphUser, type GraphUser } from './graph-resources';
 import { toGatewayError } from './to-gateway-error';
 
 export type { GraphCalendar, GraphEvent, GraphUser } from './graph-resources';
@@ -50,10 +50,11 @@ export async function getOrganization(
   }
   const organization = answer.value?.[0];
   if (!organization) throw new GatewayError('NOT_FOUND', 'Microsoft Graph returned no organisation for this tenant.');
-  return {
-    id: String(organization.id),
-    displayName: typeof organization.displayName === 'string' ? organization.displayName : null,
-  };
+  try {
+    return toGraphOrganization(organization);
+  } catch (error) {
+    throw toGatewayError(error);
+  }
 }
 
 /**

@@ -9,12 +9,12 @@ import {
   toGraphCalendar,
   toGraphEvent,
   toGraphUser,
+  UnexpectedPayloadError,
   type GraphCalendar,
   type GraphEvent,
   type GraphUser,
 } from './graph-resources';
 import { OUTLOOK_PAGE_SIZE } from './graph-limits';
-import { graphRouteTemplate } from './graph-route';
 import { toGatewayError } from './to-gateway-error';
 
 
@@ -46,6 +46,7 @@ export function createGraphLoaders(graph: GraphClient, access: TenantAccess): Gr
         userIds.map((userId) => ({
           key: userId,
           userId,
+          route: 'GET /users/{id}/calendars',
           url: `/users/${encodeURIComponent(userId)}/calendars?$select=${CALENDAR_SELECT}&$top=${OUTLOOK_PAGE_SIZE}`,
         })),
         toGraphCalendar,
@@ -59,6 +60,7 @@ export function createGraphLoaders(graph: GraphClient, access: TenantAccess): Gr
           keys.map((key) => ({
             key: calendarViewCacheKey(key),
             userId: key.userId,
+            route: 'GET /users/{id}/calendarView',
             url:
               `/users/${encodeURIComponent(key.userId)}/calendarView` +
               `?startDateTime=${key.start.toISOString()}&endDateTime=${key.end.toISOString()}` +
@@ -82,9 +84,11 @@ async function loadUsers(
   access: TenantAccess,
   userIds: readonly string[],
 ): Promise<Array<GraphUser | null | Error>> {
+  const route = 'GET /users/{id}';
   const requests = userIds.map((userId, index) => ({
     id: String(index),
     url: `/users/${encodeURIComponent(userId)}?$select=${USER_SELECT}`,
+    route,
   }));
   let answers;
   try {
@@ -98,9 +102,9 @@ async function loadUsers(
     // An unknown id is an answer ("no such user"), not a failure.
     if (answer.status === 404) return null;
     if (answer.status < 200 || answer.status >= 300) {
-      return toGatewayError(graphRequestErrorFrom(answer, `GET ${graphRouteTemplate(request.url)}`), { userId });
+      return toGatewayError(graphRequestErrorFrom(answer, route), { userId });
     }
-    return mapped(() => toGraphUser(answer.body as Record<string, unknown>), request.url, userId);
+    return mapped(() => toGraphUser(answer.body), route, userId);
   });
 }
 
@@ -119,16 +123,16 @@ async function loadCollections<T>(
   return reads.map((read) => {
     const result = results.get(read.key)!;
     if ('error' in result) return toGatewayError(result.error, { userId: read.userId });
-    return mapped(() => result.items.map(toItem), read.url, read.userId);
+    return mapped(() => result.items.map(toItem), read.route, read.userId);
   });
 }
 
-/** An answer we cannot map (a date in an unexpected zone…) fails its own key with the reason. */
-function mapped<T>(map: () => T, url: string, userId: string): T | Error {
+/** An answer we cannot read (a missing id, a date in another zone) fails its own key with the reason; a bug still throws. */
+function mapped<T>(map: () => T, route: string, userId: string): T | Error {
   try {
     return map();
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return toGatewayError(new GraphRequestError(502, 'UnreadableResponse', reason, `GET ${graphRouteTemplate(url)}`), { userId });
+    if (!(error instanceof UnexpectedPayloadError)) throw error;
+    return toGatewayError(new GraphRequestError(502, 'UnreadableResponse', error.message, route), { userId });
   }
 }

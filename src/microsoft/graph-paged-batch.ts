@@ -1,12 +1,13 @@
 import type { GraphClient, TenantAccess } from './graph-client';
 import { GraphRequestError, graphRequestErrorFrom } from './graph-request-error';
-import { graphRouteTemplate } from './graph-route';
 
 /** One collection to read in full, e.g. one user's calendars. */
 export interface PagedRead {
   key: string;
   /** the first page, relative to /v1.0 */
   url: string;
+  /** the route template, e.g. `GET /users/{id}/calendars`, for metrics and errors */
+  route: string;
   headers?: Record<string, string>;
 }
 
@@ -33,11 +34,11 @@ export async function readPagesInBatches(
   while (round.length > 0) {
     const answers = await graph.batch(
       access,
-      round.map((read, index) => ({ id: String(index), url: read.url, headers: read.headers })),
+      round.map((read, index) => ({ id: String(index), url: read.url, headers: read.headers, route: read.route })),
     );
     const nextRound: typeof round = [];
     round.forEach((read, index) => {
-      const route = `GET ${graphRouteTemplate(read.url)}`;
+      const route = read.route;
       const answer = answers.get(String(index));
       if (!answer || answer.status < 200 || answer.status >= 300) {
         const failed = answer ?? { status: 502, headers: {}, body: null };

@@ -58,5 +58,5 @@ export function forbiddenHint(route: string): string {
   const permission = permissionOfRoute(route);
   if (!permission) return `The app most likely lacks the application permission this read needs. ${reconsent('it')}`;
   const mailbox = permission.allowedBy === CALENDAR_READERS ? ' (or an Exchange application access policy excludes this mailbox)' : '';
-  return `The app most likely lacks the ${permission.suggested} application permission${mailbox}. ${reconsent(permission.suggested)}`;
+  return `The app most likely lacks an application permission to ${permission.action} (${permission.allowedBy.join(' or ')})${mailbox}. ${reconsent(permission.suggested)}`;
 }

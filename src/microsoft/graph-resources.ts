@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The Graph resources the gateway reads, as plain typed objects, and the `$select` lists that
  * ask Graph for exactly the fields mapped here (smaller answers, and cheaper under the
@@ -35,40 +37,79 @@ export const USER_SELECT = 'id,displayName,mail,userPrincipalName,jobTitle';
 export const CALENDAR_SELECT = 'id,name,color,hexColor,isDefaultCalendar,canEdit,owner';
 export const EVENT_SELECT = 'id,subject,start,end,isAllDay,showAs';
 
-type Json = Record<string, unknown>;
+/** Graph sent something the gateway cannot read (a missing id, a field of the wrong type): Microsoft's failure, not ours. */
+export class UnexpectedPayloadError extends Error {
+  constructor(what: string, issue: string) {
+    super(`Graph answered with ${what} the gateway cannot read: ${issue}`);
+    this.name = 'UnexpectedPayloadError';
+  }
+}
 
-export function toGraphUser(raw: Json): GraphUser {
+const text = z.string().nullish();
+const flag = z.boolean().nullish();
+const id = z.string().min(1);
+const dateTimeTimeZone = z.object({ dateTime: z.string(), timeZone: z.string().nullish() });
+
+const userPayload = z.object({ id, displayName: text, mail: text, userPrincipalName: text, jobTitle: text });
+const calendarPayload = z.object({
+  id,
+  name: text,
+  color: text,
+  hexColor: text,
+  isDefaultCalendar: flag,
+  canEdit: flag,
+  owner: z.object({ name: text, address: text }).nullish(),
+});
+const eventPayload = z.object({ id, subject: text, start: dateTimeTimeZone, end: dateTimeTimeZone, isAllDay: flag, showAs: text });
+
+const organizationPayload = z.object({ id, displayName: text });
+
+function parsePayload<T>(schema: z.ZodType<T>, raw: unknown, what: string): T {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new UnexpectedPayloadError(what, `${issue?.path.join('.') || 'the object'}: ${issue?.message ?? 'invalid'}`);
+}
+
+export function toGraphUser(raw: unknown): GraphUser {
+  const user = parsePayload(userPayload, raw, 'a user');
   return {
-    id: String(raw.id),
-    displayName: stringOrNull(raw.displayName),
-    mail: stringOrNull(raw.mail),
-    userPrincipalName: stringOrNull(raw.userPrincipalName),
-    jobTitle: stringOrNull(raw.jobTitle),
+    id: user.id,
+    displayName: user.displayName ?? null,
+    mail: user.mail ?? null,
+    userPrincipalName: user.userPrincipalName ?? null,
+    jobTitle: user.jobTitle ?? null,
   };
 }
 
-export function toGraphCalendar(raw: Json): GraphCalendar {
-  const owner = typeof raw.owner === 'object' && raw.owner !== null ? (raw.owner as Json) : null;
+export function toGraphOrganization(raw: unknown): { id: string; displayName: string | null } {
+  const organization = parsePayload(organizationPayload, raw, 'an organisation');
+  return { id: organization.id, displayName: organization.displayName ?? null };
+}
+
+export function toGraphCalendar(raw: unknown): GraphCalendar {
+  const calendar = parsePayload(calendarPayload, raw, 'a calendar');
   return {
-    id: String(raw.id),
-    name: typeof raw.name === 'string' ? raw.name : '',
-    color: stringOrNull(raw.color),
+    id: calendar.id,
+    name: calendar.name ?? '',
+    color: calendar.color ?? null,
     // Graph sends "" for a colour never set; null says that better.
-    hexColor: stringOrNull(raw.hexColor) || null,
-    isDefaultCalendar: booleanOrNull(raw.isDefaultCalendar),
-    canEdit: booleanOrNull(raw.canEdit),
-    owner: owner && { name: stringOrNull(owner.name), address: stringOrNull(owner.address) },
+    hexColor: calendar.hexColor || null,
+    isDefaultCalendar: calendar.isDefaultCalendar ?? null,
+    canEdit: calendar.canEdit ?? null,
+    owner: calendar.owner ? { name: calendar.owner.name ?? null, address: calendar.owner.address ?? null } : null,
   };
 }
 
-export function toGraphEvent(raw: Json): GraphEvent {
+export function toGraphEvent(raw: unknown): GraphEvent {
+  const event = parsePayload(eventPayload, raw, 'an event');
   return {
-    id: String(raw.id),
-    subject: stringOrNull(raw.subject),
-    start: graphDateTimeToDate(raw.start),
-    end: graphDateTimeToDate(raw.end),
-    isAllDay: raw.isAllDay === true,
-    showAs: stringOrNull(raw.showAs),
+    id: event.id,
+    subject: event.subject ?? null,
+    start: graphDateTimeToDate(event.start),
+    end: graphDateTimeToDate(event.end),
+    isAllDay: event.isAllDay === true,
+    showAs: event.showAs ?? null,
   };
 }
 
@@ -83,19 +124,11 @@ export function graphDateTimeToDate(value: unknown): Date {
   const { dateTime, timeZone } = (value ?? {}) as { dateTime?: unknown; timeZone?: unknown };
   const match = typeof dateTime === 'string' ? LOCAL_DATE_TIME.exec(dateTime) : null;
   if (!match || (timeZone !== undefined && timeZone !== 'UTC' && timeZone !== 'Etc/UTC')) {
-    throw new Error(`unexpected Graph dateTimeTimeZone ${JSON.stringify(value)}; the gateway asks for UTC`);
+    throw new UnexpectedPayloadError('a date-time', `${JSON.stringify(value)} is not in UTC, which the gateway asks for`);
   }
   const [, year, month, day, hour, minute, second, fraction] = match.map((part) => part ?? '');
   const milliseconds = Number(fraction.padEnd(3, '0').slice(0, 3));
   return new Date(
     Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), milliseconds),
   );
-}
-
-function stringOrNull(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
-}
-
-function booleanOrNull(value: unknown): boolean | null {
-  return typeof value === 'boolean' ? value : null;
 }

@@ -1,6 +1,7 @@
 import { GatewayError } from '../errors';
 import { forbiddenHint } from './graph-permissions';
 import { GraphRequestError } from './graph-request-error';
+import { UnexpectedPayloadError } from './graph-resources';
 import { MicrosoftTokenError } from './microsoft-token-error';
 
 /** What the failed read was about, to name it in the message. */
@@ -11,18 +12,24 @@ export interface GraphErrorContext {
 
 
 /**
- * Maps what the Microsoft layer throws to the contract's error codes, with a message that says
- * what to do. Resolvers use it to attach a failure to one field (one user's calendars) instead
- * of failing the whole query. GatewayErrors pass through unchanged.
+ * Maps Microsoft's failures to the contract's error codes, with a message that says what to do.
+ * Resolvers use it to attach a failure to one field (one user's calendars) instead of failing the
+ * whole query. GatewayErrors pass through; anything else is not Microsoft's failure but a bug,
+ * returned unchanged so that it reaches the caller as INTERNAL_SERVER_ERROR and the log with its stack.
  */
-export function toGatewayError(error: unknown, context: GraphErrorContext = {}): GatewayError {
+export function toGatewayError(
+  error: GatewayError | GraphRequestError | MicrosoftTokenError | UnexpectedPayloadError,
+  context?: GraphErrorContext,
+): GatewayError;
+export function toGatewayError(error: unknown, context?: GraphErrorContext): Error;
+export function toGatewayError(error: unknown, context: GraphErrorContext = {}): Error {
   if (error instanceof GatewayError) return error;
   if (error instanceof GraphRequestError) return fromGraph(error, context);
   if (error instanceof MicrosoftTokenError) return fromToken(error);
-  return new GatewayError(
-    'UPSTREAM_ERROR',
-    'Reading from Microsoft failed unexpectedly. Try again; if it persists, the gateway logs have the details.',
-  );
+  if (error instanceof UnexpectedPayloadError) {
+    return new GatewayError('UPSTREAM_ERROR', `${error.message}. Try again; if it persists, Microsoft Graph may be changing: report it.`);
+  }
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function fromGraph(error: GraphRequestError, context: GraphErrorContext): GatewayError {

@@ -1,16 +1,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context';
-import { isGatewayError } from '../errors';
+import { isMeantForCaller } from '../schema/error-presentation';
 import type { Logger } from './logger';
 import { graphqlDuration } from './metrics';
-
-/** Domain errors and GraphQL's own (syntax, validation, bad variables) are meant for the caller; anything else is masked. */
-export function isMeantForCaller(formatted: GraphQLFormattedError, error: unknown): boolean {
-  const original = unwrapResolverError(error);
-  return isGatewayError(original) || original === error || formatted.extensions?.code === 'BAD_USER_INPUT';
-}
 
 /**
  * One JSON line per GraphQL request (request id, operation, duration, error codes), the latency
@@ -24,10 +18,10 @@ export function requestLogging(logger: Logger): ApolloServerPlugin<GatewayContex
       return {
         async didEncounterErrors({ errors }) {
           for (const error of errors as readonly GraphQLError[]) {
+            if (isMeantForCaller(error)) continue;
             const original = unwrapResolverError(error);
-            if (!isGatewayError(original) && original !== error) {
-              logger.error({ requestId: contextValue.requestId, path: error.path, err: original }, 'unexpected error in a resolver');
-            }
+            const cause = original instanceof Error && 'originalError' in original && original.originalError ? original.originalError : original;
+            logger.error({ requestId: contextValue.requestId, path: error.path, err: cause }, 'unexpected error: the caller saw INTERNAL_SERVER_ERROR');
           }
         },
         async willSendResponse({ operation, errors }) {

@@ -44,22 +44,24 @@ export class TenantResolver {
     return this.tenantService.missingScopes(tenant, await context.loaders.connector.load(tenant.connectorId));
   }
 
-  @FieldResolver(() => AccessToken, { description: 'An app-only Graph token, from the cache while valid' })
+  @FieldResolver(() => AccessToken, { nullable: true, description: 'An app-only Graph token, from the cache while valid; null with an error when it cannot be had' })
   async accessToken(@Root() tenant: TenantEntity, @Ctx() context: GatewayContext): Promise<AccessToken> {
-    const token = await this.tenantService.token(tenant, await context.loaders.connector.load(tenant.connectorId));
+    const token = await this.tenantService.access(tenant, context).appToken();
     return { token: token.accessToken, expiresAt: token.expiresAt };
   }
 
   @FieldResolver(() => UserConnection, {
-    description: 'The organisation\'s users, a page at a time (1 <= first <= 999)',
+    nullable: true,
+    description: "The organisation's users, a page at a time (1 <= first <= 999); null with an error when Microsoft refuses this tenant",
     complexity: ({ args, childComplexity }) => 1 + (Number(args.first) || 100) * Math.max(1, childComplexity - 1),
   })
   users(
     @Root() tenant: TenantEntity,
     @Arg('first', () => Int, { defaultValue: 100 }) first: number,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
+    @Ctx() context: GatewayContext,
   ): Promise<UserConnection> {
-    return this.directory.users(tenant, first, after);
+    return this.directory.users(tenant, first, after, context);
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'By Graph id or user principal name; null when there is none' })

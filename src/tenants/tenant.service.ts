@@ -4,11 +4,12 @@ import { ConnectorEntity } from '../connectors/connector.entity';
 import { ConnectorService } from '../connectors/connector.service';
 import { isGuid } from '../validation/input-rules';
 import { GatewayError, notFound } from '../errors';
-import { AppToken, AppTokenService, MicrosoftTokenError } from '../microsoft/app-token.service';
-import { GraphClient, TenantAccess } from '../microsoft/graph-client';
+import { AppToken, AppTokenService, MicrosoftTokenError, type AppCredentials } from '../microsoft/app-token.service';
+import { GraphClient } from '../microsoft/graph-client';
 import { toGatewayError } from '../microsoft/to-gateway-error';
 import { getOrganization } from '../microsoft/graph-directory';
 import type { Logger } from '../observability/logger';
+import type { TenantGraphAccess, WorkScope } from './tenant-access';
 import { TenantEntity, TenantStatus } from './tenant.entity';
 
 /** Tenants: recording consent, checking it again, and handing out app tokens for Graph. */
@@ -37,6 +38,17 @@ export class TenantService {
     const tenant = isGuid(id) ? await this.tenants.findOneBy({ id }) : null;
     if (!tenant) throw notFound(`No tenant with id "${id.slice(0, 64)}"; list them with { tenants { id microsoftTenantId displayName } }`);
     return tenant;
+  }
+
+  /** How many tenants each connector has, for the query cost of lists of tenants. */
+  async countsByConnector(): Promise<Map<string, number>> {
+    const rows: Array<{ connectorId: string; count: string | number }> = await this.tenants
+      .createQueryBuilder('tenant')
+      .select('tenant.connector_id', 'connectorId')
+      .addSelect('COUNT(*)', 'count')
+      .groupBy('tenant.connector_id')
+      .getRawMany();
+    return new Map(rows.map((row) => [row.connectorId, Number(row.count)]));
   }
 
   forConnectors(connectorIds: readonly string[]): Promise<TenantEntity[]> {
@@ -78,10 +90,36 @@ export class TenantService {
     return true;
   }
 
+  /**
+   * The tenant's Graph access for one unit of work: its connector is read and its secret decrypted
+   * once, on first use, however many Graph calls and retries follow; calls end with the scope's signal.
+   */
+  access(tenant: TenantEntity, scope: WorkScope & { connector?: ConnectorEntity } = {}): TenantGraphAccess {
+    const cached = scope.tenantAccess?.get(tenant.id);
+    if (cached) return cached;
+    let app: Promise<{ connector: ConnectorEntity; credentials: AppCredentials }> | undefined;
+    const resolveApp = () =>
+      (app ??= (async () => {
+        const connector = scope.connector ?? (scope.loaders ? await scope.loaders.connector.load(tenant.connectorId) : await this.connectors.findById(tenant.connectorId));
+        return { connector, credentials: this.connectors.credentials(connector) };
+      })());
+    const appToken = async (options: { fresh?: boolean } = {}) => {
+      const { connector, credentials } = await resolveApp();
+      return this.token(tenant, connector, credentials, options);
+    };
+    const access: TenantGraphAccess = {
+      tenantId: tenant.microsoftTenantId,
+      signal: scope.signal,
+      deadline: scope.deadline,
+      appToken,
+      getToken: async (options) => (await appToken(options)).accessToken,
+    };
+    scope.tenantAccess?.set(tenant.id, access);
+    return access;
+  }
+
   /** The tenant's app token, from cache while valid; failures mark the tenant and become contract errors. */
-  async token(tenant: TenantEntity, connector?: ConnectorEntity, options: { fresh?: boolean } = {}): Promise<AppToken> {
-    const owner = connector ?? (await this.connectors.findById(tenant.connectorId));
-    const credentials = this.connectors.credentials(owner);
+  private async token(tenant: TenantEntity, connector: ConnectorEntity, credentials: AppCredentials, options: { fresh?: boolean }): Promise<AppToken> {
     try {
       const token = await this.tokens.acquire(credentials, tenant.microsoftTenantId, options);
       if (tenant.status !== TenantStatus.CONSENTED || !sameScopes(tenant.grantedScopes, token.roles)) {
@@ -89,16 +127,8 @@ export class TenantService {
       }
       return token;
     } catch (error) {
-      throw await this.tokenFailure(tenant, owner, error);
+      throw await this.tokenFailure(tenant, connector, error);
     }
-  }
-
-  /** What the Graph client needs: the tenant id and a way to get (or renew) its token. */
-  access(tenant: TenantEntity, connector?: ConnectorEntity): TenantAccess {
-    return {
-      tenantId: tenant.microsoftTenantId,
-      getToken: async (options) => (await this.token(tenant, connector, options)).accessToken,
-    };
   }
 
   /**
@@ -127,7 +157,7 @@ export class TenantService {
 
   private async organizationName(tenant: TenantEntity, connector: ConnectorEntity, fallback: string | null): Promise<string | null> {
     try {
-      const organization = await getOrganization(this.graph, this.access(tenant, connector));
+      const organization = await getOrganization(this.graph, this.access(tenant, { connector }));
       return organization.displayName ?? fallback;
     } catch (error) {
       // Without Directory.Read.All (or while consent replicates) the name is simply unknown for now.
@@ -138,8 +168,8 @@ export class TenantService {
 
   /** Records what a token failure says about the tenant; the contract code comes from the Microsoft layer. */
   private async tokenFailure(tenant: TenantEntity, connector: ConnectorEntity, error: unknown): Promise<Error> {
-    if (error instanceof GatewayError) return error;
     const mapped = toGatewayError(error);
+    if (!(mapped instanceof GatewayError) || mapped === error) return mapped;
     const failure = describeTokenFailure(error);
     if (!failure.status) return mapped;
     await this.save(tenant, { status: failure.status, statusReason: failure.reason });

@@ -107,17 +107,32 @@ describe('GraphClient against the fake Graph', () => {
     const { target } = consentedCustomer(fake, { roles: ['Calendars.Read'] });
     const failure = await microsoft.failure('listUsers', target, { top: 10 });
     expect(failure.code).toBe('GRAPH_FORBIDDEN');
-    expect(failure.message).toMatch(/User\.Read\.All or Directory\.Read\.All/);
+    expect(failure.message).toMatch(/permission to list the users \(User\.Read\.All or .*Directory\.Read\.All.*\)/);
   });
 
   it('gives up on a Graph that does not answer in time, as UPSTREAM_ERROR', async () => {
-    await microsoft.call('setup', { loginUrl: fake.url, graphUrl: fake.url, graph: { requestTimeoutMs: 100, maxRetries: 1, baseRetryDelayMs: 10 } });
+    await microsoft.call('setup', { loginUrl: fake.url, graphUrl: fake.url, attemptTimeoutMs: 100, graph: { maxRetries: 1, baseRetryDelayMs: 10 } });
     const { target } = consentedCustomer(fake);
-    fake.faults.graphLatencyMs = 400;
+    await microsoft.call('acquire', target.credentials, target.tenantId);
+    // The pool's timers tick about once a second, so an attempt limit of 100 ms ends within a second.
+    fake.faults.graphLatencyMs = 5_000;
+    fake.requestLog.length = 0;
 
     const failure = await microsoft.failure('getOrganization', target);
     expect(failure.code).toBe('UPSTREAM_ERROR');
-    expect(failure.message).toMatch(/no answer within 100 ms/);
+    expect(failure.message).toMatch(/no answer in time/);
+    expect(fake.requestLog.filter((entry) => entry.path === '/v1.0/organization')).toHaveLength(2);
+  });
+
+  it('stops retrying at the request deadline, however many retries are left', async () => {
+    await microsoft.call('setup', { loginUrl: fake.url, graphUrl: fake.url, deadlineMs: 300, graph: { maxRetries: 10, baseRetryDelayMs: 50 } });
+    const { target } = consentedCustomer(fake);
+    await microsoft.call('acquire', target.credentials, target.tenantId);
+    fake.faults.graphLatencyMs = 5_000;
+
+    const failure = await microsoft.failure('getOrganization', target);
+    expect(failure.code).toBe('UPSTREAM_ERROR');
+    expect(failure.message).toMatch(/deadline of 0.3 s/);
   });
 
   it('keeps at most maxConcurrentRequestsPerTenant $batch calls in flight per tenant', async () => {

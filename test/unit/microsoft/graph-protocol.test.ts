@@ -66,7 +66,7 @@ describe('toGatewayError', () => {
 
   it('names the directory permissions on a 403 from /users', () => {
     const error = toGatewayError(graphError(403, 'Authorization_RequestDenied', 'GET /users'));
-    expect(error.message).toMatch(/User\.Read\.All or Directory\.Read\.All/);
+    expect(error.message).toMatch(/permission to list the users \(User\.Read\.All or .*Directory\.Read\.All.*\)/);
   });
 
   it('explains a mailbox that is not in Exchange Online', () => {

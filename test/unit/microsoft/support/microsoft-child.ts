@@ -8,11 +8,17 @@ import { AppTokenService, type AppCredentials, type SharedTokenCache } from '../
 import { GraphClient, type GraphBatchRequest, type GraphClientOptions, type TenantAccess } from '../../../../src/microsoft/graph-client';
 import { getOrganization, listUsers } from '../../../../src/microsoft/graph-directory';
 import { createGraphLoaders } from '../../../../src/microsoft/graph-loaders';
+import { MicrosoftHttp } from '../../../../src/microsoft/microsoft-http';
+import { requestSignal } from '../../../../src/request-signal';
 
 export interface ChildSetup {
   loginUrl: string;
   graphUrl: string;
-  graph?: Omit<GraphClientOptions, 'graphUrl' | 'logger'>;
+  graph?: Omit<GraphClientOptions, 'graphUrl' | 'logger' | 'http'>;
+  /** the HTTP client's limit on one attempt */
+  attemptTimeoutMs?: number;
+  /** each operation runs as a request with this deadline */
+  deadlineMs?: number;
   /** how many AppTokenService instances (stand-ins for gateway processes) share the shared cache */
   tokenServices?: number;
   sharedCache?: boolean;
@@ -75,12 +81,16 @@ const logLines: Array<Record<string, unknown>> = [];
 const logger = pino({ level: 'warn' }, { write: (line: string) => void logLines.push(JSON.parse(line)) });
 let tokenServices: AppTokenService[] = [];
 let graph: GraphClient;
+let deadlineMs: number | undefined;
 let sharedCache: InMemorySharedCache | undefined;
 const tokenCalls = { plain: 0, fresh: 0 };
 
 function accessFor(target: Target): TenantAccess {
+  const lifetime = deadlineMs === undefined ? undefined : requestSignal({ deadlineMs, stopping: new AbortController().signal });
   return {
     tenantId: target.tenantId,
+    signal: lifetime?.signal,
+    deadline: deadlineMs === undefined ? undefined : Date.now() + deadlineMs,
     getToken: async (options) => {
       tokenCalls[options?.fresh ? 'fresh' : 'plain']++;
       return (await tokenServices[0]!.acquire(target.credentials, target.tenantId, options)).accessToken;
@@ -113,11 +123,13 @@ const wire = <T>(value: T) => value as unknown as Wire<T>;
 export const operations = {
   setup(setup: ChildSetup) {
     sharedCache = setup.sharedCache ? new InMemorySharedCache() : undefined;
+    const http = new MicrosoftHttp({ attemptTimeoutMs: setup.attemptTimeoutMs });
     tokenServices = Array.from(
       { length: setup.tokenServices ?? 1 },
-      () => new AppTokenService({ loginUrl: setup.loginUrl, logger, sharedCache, refreshMarginSeconds: setup.refreshMarginSeconds }),
+      () => new AppTokenService({ loginUrl: setup.loginUrl, logger, sharedCache, refreshMarginSeconds: setup.refreshMarginSeconds, http }),
     );
-    graph = new GraphClient({ graphUrl: setup.graphUrl, logger, ...setup.graph });
+    graph = new GraphClient({ graphUrl: setup.graphUrl, logger, http, ...setup.graph });
+    deadlineMs = setup.deadlineMs;
     tokenCalls.plain = tokenCalls.fresh = 0;
     logLines.length = 0;
   },

@@ -1,0 +1,26 @@
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import type { ValidationRule } from 'graphql';
+
+/**
+ * Bounds on the shape of a document, so that nobody, signed in or not, can make the gateway burn
+ * CPU on parsing and validating it. The token limit is enforced by graphql-js's parser itself,
+ * which stops reading at the limit: a 1 MB document of directives costs no more than 5,000 tokens.
+ * Generous for real use: the README's largest query is about 120 tokens and 6 levels deep.
+ */
+export const DOCUMENT_LIMITS = {
+  tokens: 5_000,
+  aliases: 30,
+  directives: 20,
+  depth: 12,
+  variables: 50,
+} as const;
+
+export const parseOptions = { maxTokens: DOCUMENT_LIMITS.tokens };
+
+export const documentLimitRules: ValidationRule[] = [
+  maxAliasesRule({ n: DOCUMENT_LIMITS.aliases, exposeLimits: true }) as ValidationRule,
+  maxDirectivesRule({ n: DOCUMENT_LIMITS.directives, exposeLimits: true }) as ValidationRule,
+  maxDepthRule({ n: DOCUMENT_LIMITS.depth, exposeLimits: true, ignoreIntrospection: true }) as ValidationRule,
+];
