@@ -3,6 +3,7 @@ import type { FakeCounters } from './counters';
 import type { Directory } from './directory';
 import type { FakeFaults } from './faults';
 import type { MailboxChanges } from './mailbox-changes';
+import type { SubscriptionService } from './subscription-service';
 
 /** What the next admin-consent page visits do; null means the default (consent in the tenant of the path). */
 export type ConsentAnswer = { tenantId: string } | { error: 'access_denied' | 'consent_required' } | null;
@@ -22,6 +23,8 @@ export interface FakeContext {
   batchSequence: number;
   /** Every change to a mailbox's events, for change notifications and delta. */
   mailboxChanges: MailboxChanges;
+  /** Change-notification subscriptions and the notifications sent for them. */
+  subscriptions: SubscriptionService;
 }
 
 export function graphBaseUrl(context: FakeContext): string {

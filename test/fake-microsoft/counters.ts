@@ -12,6 +12,21 @@ export interface FakeCounters {
   batchItems: number;
   /** 'GET /users/{id}/calendars', 'POST /token', …; batch items as 'batch GET /users/{id}/calendars'. */
   byRoute: Record<string, number>;
+  /** Change-notification subscriptions (see subscription-service.ts): successful creates, renewals (PATCH), reauthorizations, deletes. */
+  subscriptionsCreated: number;
+  subscriptionsRenewed: number;
+  subscriptionsReauthorized: number;
+  subscriptionsDeleted: number;
+  /** Validation handshakes POSTed to a notificationUrl or lifecycleNotificationUrl, answered correctly or not. */
+  subscriptionValidations: number;
+  /** Every POST of change or lifecycle notifications to a receiver, retries included. */
+  notificationPosts: number;
+  /** Deliveries (one POST body) the receiver answered 2xx in time. */
+  notificationDeliveriesAcknowledged: number;
+  /** Deliveries given up after the last retry, as Graph discards them. */
+  notificationDeliveriesAbandoned: number;
+  /** Notifications never sent: the dropNotifications fault, or a subscription paused until reauthorized. */
+  notificationsDropped: number;
 }
 
 export function emptyCounters(): FakeCounters {
@@ -24,6 +39,15 @@ export function emptyCounters(): FakeCounters {
     batchRequests: 0,
     batchItems: 0,
     byRoute: {},
+    subscriptionsCreated: 0,
+    subscriptionsRenewed: 0,
+    subscriptionsReauthorized: 0,
+    subscriptionsDeleted: 0,
+    subscriptionValidations: 0,
+    notificationPosts: 0,
+    notificationDeliveriesAcknowledged: 0,
+    notificationDeliveriesAbandoned: 0,
+    notificationsDropped: 0,
   };
 }
 

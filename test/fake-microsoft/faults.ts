@@ -16,6 +16,16 @@ export interface FakeFaults {
   mailboxDisabledUsers: Set<string>;
   /** Overrides the start option `latencyMs` for Graph responses only. */
   graphLatencyMs?: number;
+  /** The next `count` change notifications are silently lost (Graph has lost notifications for hours): only a delta sweep finds the change. */
+  dropNotifications?: { count: number };
+  /** Every change notification is POSTed this many times in all (default 1), each copy in its own POST, as Graph often repeats itself. */
+  notificationCopies?: number;
+  /** A created event also produces an `updated` notification (when subscribed to it), as Graph often sends both for one create. */
+  updatedAfterCreate?: boolean;
+  /** Grants at most this many minutes on create and renew, below Graph's maximum: the gateway must use the expiry Graph returned. */
+  grantedLifetimeMinutes?: number;
+  /** Overrides Graph's limit of active subscriptions per mailbox (1,000 for all apps together). */
+  subscriptionsPerMailboxLimit?: number;
 }
 
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 3599;

@@ -53,7 +53,8 @@ export async function handleGraphRequest(context: FakeContext, exchange: Incomin
       'x-ms-ags-diagnostic': JSON.stringify({ ServerInfo: { DataCenter: 'Loopback', Slice: 'E', Ring: '5', ScaleUnit: '000', RoleInstance: 'FAKE-MICROSOFT' } }),
       ...result.headers,
     },
-    body: JSON.stringify(result.body),
+    // 204 No Content (DELETE, reauthorize) has no body at all.
+    body: result.status === 204 ? '' : JSON.stringify(result.body),
   };
 }
 

@@ -2,6 +2,7 @@ import type { FakeContext } from './context';
 import { getCalendar, listCalendarView, listCalendars } from './graph-calendar-handlers';
 import { getOrganization, getUser, listUsers } from './graph-directory-handlers';
 import { GraphError, graphErrorResult, type GraphRequest, type GraphResult } from './graph-envelope';
+import { createSubscription, deleteSubscription, getSubscription, listSubscriptions, reauthorizeSubscription, updateSubscription } from './subscription-handlers';
 
 /** May answer asynchronously (a subscription's validation handshake calls back the client first). */
 type RouteHandler = (context: FakeContext, request: GraphRequest, params: string[]) => GraphResult | Promise<GraphResult>;
@@ -28,6 +29,12 @@ const ROUTES: GraphRoute[] = [
     template: '/users/{id}/calendars/{calendarId}/calendarView',
     handle: (context, request, [userKey, calendarId]) => listCalendarView(context, request, userKey, calendarId),
   },
+  { method: 'POST', template: '/subscriptions', handle: (context, request) => createSubscription(context, request) },
+  { method: 'GET', template: '/subscriptions', handle: (context, request) => listSubscriptions(context, request) },
+  { method: 'GET', template: '/subscriptions/{id}', handle: (context, request, [id]) => getSubscription(context, request, id) },
+  { method: 'PATCH', template: '/subscriptions/{id}', handle: (context, request, [id]) => updateSubscription(context, request, id) },
+  { method: 'DELETE', template: '/subscriptions/{id}', handle: (context, request, [id]) => deleteSubscription(context, request, id) },
+  { method: 'POST', template: '/subscriptions/{id}/reauthorize', handle: (context, request, [id]) => reauthorizeSubscription(context, request, id) },
 ];
 
 export interface RouteMatch {

@@ -14,6 +14,9 @@ import { handleGraphRequest } from './graph-endpoint';
 import { jsonResponse, readExchange, sendAfter, type OutgoingResponse } from './http-exchange';
 import { handleIdentityRequest } from './identity-routes';
 import { MailboxChanges } from './mailbox-changes';
+import { GRAPH_DELIVERY_TIMING, type DeliveryTiming } from './notification-delivery';
+import { subscriptionControls, type FakeSubscriptions } from './subscription-controls';
+import { SubscriptionService } from './subscription-service';
 
 /**
  * A fake of the Microsoft identity platform and Graph v1.0 on one HTTPS origin, for tests, the
@@ -24,6 +27,9 @@ export type { FakeCounters } from './counters';
 export type { FakeTenantOptions, FakeUser } from './directory';
 export type { FakeFaults } from './faults';
 export type { MailboxChange } from './mailbox-changes';
+export type { LifecycleEvent } from './change-notifications';
+export type { DeliveryTiming, NotificationDelivery } from './notification-delivery';
+export type { FakeSubscription, FakeSubscriptions } from './subscription-controls';
 
 export interface FakeMicrosoftOptions {
   /** Default 0: a free port. */
@@ -32,6 +38,8 @@ export interface FakeMicrosoftOptions {
   latencyMs?: number;
   /** Where to write ca.pem; default a fresh temporary directory, removed by stop(). */
   certDir?: string;
+  /** Graph's deadlines and resend pauses for webhooks (default: 10 s handshake, 3 s notification, three short resends). */
+  changeNotifications?: Partial<DeliveryTiming>;
 }
 
 export interface FakeMicrosoft {
@@ -57,6 +65,8 @@ export interface FakeMicrosoft {
   resetFaults(): void;
   /** Announces every change to a mailbox's events (what change notifications and delta are built on). */
   mailboxChanges: MailboxChanges;
+  /** Graph's change-notification subscriptions: inspect them, expire or age them, send lifecycle events, see what was delivered. */
+  subscriptions: FakeSubscriptions;
   /** Every HTTP request received ($batch items not included). */
   requestLog: Array<{ method: string; path: string; query: string; at: number }>;
   stop(): Promise<void>;
@@ -67,16 +77,20 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
   const certDir = options.certDir ?? (await mkdtemp(join(tmpdir(), 'fake-microsoft-')));
   const certificates = await createServerCertificates(certDir);
   const latencyMs = options.latencyMs ?? 0;
+  const counters = emptyCounters();
+  const faults = defaultFaults();
+  const mailboxChanges = new MailboxChanges();
   const context: FakeContext = {
     baseUrl: '',
     directory: new Directory(),
     tokens: new AccessTokenService(),
-    faults: defaultFaults(),
-    counters: emptyCounters(),
+    faults,
+    counters,
     consentAnswer: null,
     pageTokenKey: randomBytes(32),
     batchSequence: 0,
-    mailboxChanges: new MailboxChanges(),
+    mailboxChanges,
+    subscriptions: new SubscriptionService(counters, faults, mailboxChanges, { ...GRAPH_DELIVERY_TIMING, ...options.changeNotifications }),
   };
   const requestLog: FakeMicrosoft['requestLog'] = [];
 
@@ -120,8 +134,10 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     faults: context.faults,
     resetFaults: () => resetFaultsInPlace(context.faults),
     mailboxChanges: context.mailboxChanges,
+    subscriptions: subscriptionControls(context.subscriptions),
     requestLog,
     stop: async () => {
+      context.subscriptions.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
