@@ -23,6 +23,7 @@ import { DirectoryService, directoryArgumentChecks } from './directory/directory
 import { UserCursorCodec } from './directory/user-cursor';
 import { UserResolver } from './directory/user.resolver';
 import { createEntityLoaders } from './entity-loaders';
+import { AdminSignIn } from './microsoft/admin-sign-in';
 import { AppTokenService, type SharedTokenCache } from './microsoft/app-token.service';
 import { GraphClient } from './microsoft/graph-client';
 import { MicrosoftHttp } from './microsoft/microsoft-http';
@@ -71,7 +72,10 @@ export async function createGateway(options: {
   const catalog = new CatalogService(dataSource);
   const connectors = new ConnectorService(dataSource, keys, config.publicUrl, (id) => tokens.forgetConnector(id));
   const tenants = new TenantService(dataSource, connectors, tokens, graph, logger);
-  const consent = new ConsentService(dataSource, connectors, keys, config.microsoftLoginUrl, config.allowedReturnOrigins);
+  const consent = new ConsentService(dataSource, connectors, keys, new AdminSignIn(config.microsoftLoginUrl, microsoftHttp), {
+    loginUrl: config.microsoftLoginUrl,
+    allowedReturnOrigins: config.allowedReturnOrigins,
+  });
   const directory = new DirectoryService(tenants, graph, new UserCursorCodec(keys));
 
   const instances = new Map<unknown, unknown>([
@@ -136,7 +140,7 @@ export async function createGateway(options: {
     }
     res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
-  const callback = consentCallbackHandler({ connectors, consent, tenants, logger });
+  const callback = consentCallbackHandler({ connectors, catalog, consent, tenants, logger });
   app.get('/callback/:slug', (req, res, next) => void callback(req, res).catch(next));
   app.use(
     '/graphql',

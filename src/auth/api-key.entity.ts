@@ -18,4 +18,8 @@ export class ApiKeyEntity {
 
   @Column({ name: 'created_at' })
   createdAt!: Date;
+
+  /** Set when revoked: the row stays so a revoked XKIT_ADMIN_API_KEY is never registered again. */
+  @Column({ name: 'revoked_at', type: Date, nullable: true })
+  revokedAt!: Date | null;
 }

@@ -20,6 +20,14 @@ export class ConsentStateEntity {
   @Column({ name: 'return_to', type: 'varchar', length: 2048, nullable: true })
   returnTo!: string | null;
 
+  /** The link works for this tenant only (a GUID or a domain), when it was made with one. */
+  @Column({ name: 'tenant_hint', type: 'varchar', length: 253, nullable: true })
+  tenantHint!: string | null;
+
+  /** The tenant Microsoft's consent redirect named, waiting for the admin's sign-in to prove it. */
+  @Column({ name: 'consented_tenant_id', type: 'varchar', length: 36, nullable: true })
+  consentedTenantId!: string | null;
+
   @Column({ name: 'expires_at' })
   expiresAt!: Date;
 

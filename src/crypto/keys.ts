@@ -52,6 +52,14 @@ export class GatewayKeys {
     }
   }
 
+  /**
+   * A value only this gateway can compute for a purpose and an id (43 url-safe characters): the
+   * PKCE verifier and nonce of a consent's sign-in, bound to its state without storing them.
+   */
+  derive(purpose: string, id: string): string {
+    return createHmac('sha256', this.signingKey).update(`${purpose}\u0000${id}`).digest('base64url');
+  }
+
   private mac(body: string): string {
     return createHmac('sha256', this.signingKey).update(body).digest('base64url');
   }

@@ -1,4 +1,4 @@
-import { ConfidentialClientApplication, type AuthenticationResult } from '@azure/msal-node';
+import type { AuthenticationResult, ConfidentialClientApplication } from '@azure/msal-node';
 import { logger as defaultLogger, type Logger } from '../observability/logger';
 import { tokenAcquisitions, tokenCacheHits } from '../observability/metrics';
 import { GRAPH_DEFAULT_SCOPE } from './admin-consent';
@@ -6,18 +6,12 @@ import { readAppTokenClaims } from './app-token-claims';
 import { AppTokenCache, type AppTokenKey, type CachedAppToken, type SharedTokenCache } from './app-token-cache';
 import { MicrosoftTokenError, toMicrosoftTokenError, type TokenFailureKind } from './microsoft-token-error';
 import { MicrosoftHttp } from './microsoft-http';
-import { createMsalNetworkClient } from './msal-network-client';
+import { confidentialClient, type AppCredentials } from './msal-client';
 
 export { MicrosoftTokenError, type TokenFailureKind, type SharedTokenCache };
 
 
-export interface AppCredentials {
-  connectorId: string;
-  clientId: string;
-  clientSecret: string;
-  /** changes whenever client id or secret change */
-  version: string;
-}
+export type { AppCredentials };
 
 export interface AppToken {
   accessToken: string;
@@ -69,7 +63,6 @@ export class AppTokenService {
   private readonly logger: Logger;
   private readonly requestTimeoutMs: number;
   private readonly http: MicrosoftHttp;
-  private readonly endpointMetadata: string;
   private readonly cache: AppTokenCache;
   private readonly clients = new Map<string, ConnectorClient>();
   private readonly inFlight = new Map<string, Promise<AppToken>>();
@@ -79,7 +72,6 @@ export class AppTokenService {
     this.logger = options.logger ?? defaultLogger;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.http = options.http ?? new MicrosoftHttp({ attemptTimeoutMs: this.requestTimeoutMs });
-    this.endpointMetadata = endpointMetadataFor(this.loginUrl);
     this.cache = new AppTokenCache({
       refreshMarginSeconds: options.refreshMarginSeconds ?? 300,
       logger: this.logger,
@@ -219,37 +211,9 @@ export class AppTokenService {
     if (existing) this.cache.forgetConnector(credentials.connectorId);
     const client: ConnectorClient = {
       version: credentials.version,
-      app: new ConfidentialClientApplication({
-        auth: {
-          clientId: credentials.clientId,
-          clientSecret: credentials.clientSecret,
-          // Every request names its tenant; this default only keeps msal away from the public cloud.
-          authority: `${this.loginUrl}/organizations`,
-          // Without this, msal asks login.microsoftonline.com for instance discovery of any
-          // other host (a sovereign cloud, a corporate proxy, the test fake).
-          knownAuthorities: [new URL(this.loginUrl).host],
-          authorityMetadata: this.endpointMetadata,
-        },
-        system: { networkClient: createMsalNetworkClient(this.http) },
-      }),
+      app: confidentialClient(this.loginUrl, credentials, this.http),
     };
     this.clients.set(credentials.connectorId, client);
     return client;
   }
-}
-
-/**
- * The OpenID endpoints msal-node hard-codes for Microsoft's own hosts, for whichever host
- * `loginUrl` names. Given in the config, msal makes no discovery call per connector, and an
- * unknown tenant is reported by the token endpoint (AADSTS90002) as it is in the public cloud,
- * instead of as a failed discovery that looks like a network error.
- */
-function endpointMetadataFor(loginUrl: string): string {
-  return JSON.stringify({
-    token_endpoint: `${loginUrl}/{tenantid}/oauth2/v2.0/token`,
-    authorization_endpoint: `${loginUrl}/{tenantid}/oauth2/v2.0/authorize`,
-    end_session_endpoint: `${loginUrl}/{tenantid}/oauth2/v2.0/logout`,
-    jwks_uri: `${loginUrl}/{tenantid}/discovery/v2.0/keys`,
-    issuer: `${loginUrl}/{tenantid}/v2.0`,
-  });
 }

@@ -2,15 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
 import { ConnectorEntity } from '../connectors/connector.entity';
 import { ConnectorService } from '../connectors/connector.service';
+import { isUniqueViolation } from '../db/unique-violation';
 import { isGuid } from '../validation/input-rules';
 import { GatewayError, notFound } from '../errors';
 import { AppToken, AppTokenService, MicrosoftTokenError, type AppCredentials } from '../microsoft/app-token.service';
-import { GraphClient } from '../microsoft/graph-client';
+import { GraphClient, type TenantAccess } from '../microsoft/graph-client';
 import { toGatewayError } from '../microsoft/to-gateway-error';
 import { getOrganization } from '../microsoft/graph-directory';
 import type { Logger } from '../observability/logger';
 import type { TenantGraphAccess, WorkScope } from './tenant-access';
 import { TenantEntity, TenantStatus } from './tenant.entity';
+
+/** A proven consent that records no tenant: the directory does not exist, or the app is not consented there. */
+export class TenantNotRecorded extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'TenantNotRecorded';
+  }
+}
 
 /** Tenants: recording consent, checking it again, and handing out app tokens for Graph. */
 export class TenantService {
@@ -60,28 +69,43 @@ export class TenantService {
   }
 
   /**
-   * After Microsoft's consent redirect: records or re-activates the tenant, then checks the consent
-   * with a fresh token (roles, organisation name). A token failure is recorded on the tenant as ERROR.
+   * After a proven admin consent: checks it with a fresh token (roles, organisation name), then
+   * records the tenant or re-activates it. A directory that does not exist or where the app is not
+   * consented records nothing (TenantNotRecorded, with Microsoft's reason); another token failure
+   * (a rejected secret, Microsoft unreachable) records the tenant as ERROR, so the admin's consent
+   * is not lost. Concurrent consents of the same new tenant leave one row.
    */
   async recordConsent(connector: ConnectorEntity, microsoftTenantId: string): Promise<TenantEntity> {
     const now = new Date();
-    const existing = await this.tenants.findOneBy({ connectorId: connector.id, microsoftTenantId });
-    const tenant =
-      existing ??
-      Object.assign(new TenantEntity(), {
-        id: randomUUID(),
-        connectorId: connector.id,
-        microsoftTenantId,
-        displayName: null,
-        grantedScopes: [],
-      });
-    Object.assign(tenant, { status: TenantStatus.CONSENTED, statusReason: null, consentedAt: now, checkedAt: now });
-    return this.check(tenant, connector, { atConsent: true });
+    const checked: Partial<TenantEntity> = { status: TenantStatus.CONSENTED, statusReason: null, consentedAt: now, checkedAt: now };
+    try {
+      // Fresh: a token cached before a re-consent still carries the old roles.
+      const token = await this.tokens.acquire(this.connectors.credentials(connector), microsoftTenantId, { fresh: true });
+      checked.grantedScopes = [...token.roles].sort();
+      const organization = await this.organizationName(microsoftTenantId, this.accessWith(connector, microsoftTenantId, token.accessToken));
+      if (organization !== null) checked.displayName = organization;
+    } catch (error) {
+      if (error instanceof GatewayError || !(error instanceof MicrosoftTokenError)) throw error;
+      const failure = describeTokenFailure(error);
+      if (error.kind === 'consent_missing' || error.kind === 'tenant_not_found') throw new TenantNotRecorded(failure.reason);
+      Object.assign(checked, { status: TenantStatus.ERROR, statusReason: failure.reason });
+      this.logger.warn({ connectorId: connector.id, reason: failure.reason }, 'consent recorded, but no token could be had');
+    }
+    const where = { connectorId: connector.id, microsoftTenantId };
+    try {
+      await this.tenants.insert(
+        Object.assign(new TenantEntity(), { id: randomUUID(), ...where, displayName: null, grantedScopes: [], ...checked }),
+      );
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      await this.tenants.update(where, checked);
+    }
+    return this.tenants.findOneByOrFail(where);
   }
 
   async refresh(id: string): Promise<TenantEntity> {
     const tenant = await this.get(id);
-    return this.check(tenant, await this.connectors.findById(tenant.connectorId), { atConsent: false });
+    return this.check(tenant, await this.connectors.findById(tenant.connectorId));
   }
 
   async remove(id: string): Promise<boolean> {
@@ -131,11 +155,8 @@ export class TenantService {
     }
   }
 
-  /**
-   * At consent time every failure is recorded (ERROR, with the reason) so the admin's answer is
-   * never lost; on a later refresh a transient failure is reported without touching the tenant.
-   */
-  private async check(tenant: TenantEntity, connector: ConnectorEntity, { atConsent }: { atConsent: boolean }): Promise<TenantEntity> {
+  /** Checks the consent again; a transient failure is reported without touching the tenant. */
+  private async check(tenant: TenantEntity, connector: ConnectorEntity): Promise<TenantEntity> {
     tenant.checkedAt = new Date();
     try {
       // Fresh: a token cached before a re-consent still carries the old roles.
@@ -143,27 +164,36 @@ export class TenantService {
       tenant.grantedScopes = [...token.roles].sort();
       tenant.status = TenantStatus.CONSENTED;
       tenant.statusReason = null;
-      tenant.displayName = await this.organizationName(tenant, connector, tenant.displayName);
+      tenant.displayName = (await this.organizationName(tenant.microsoftTenantId, this.access(tenant, { connector }))) ?? tenant.displayName;
     } catch (error) {
-      if (error instanceof GatewayError) throw error;
+      if (!(error instanceof MicrosoftTokenError)) throw error;
       const failure = describeTokenFailure(error);
-      if (!atConsent && !failure.status) throw new GatewayError('UPSTREAM_ERROR', `${failure.reason} Try again shortly.`);
-      tenant.status = atConsent ? TenantStatus.ERROR : failure.status!;
+      if (!failure.status) throw new GatewayError('UPSTREAM_ERROR', `${failure.reason} Try again shortly.`);
+      tenant.status = failure.status;
       tenant.statusReason = failure.reason;
       this.logger.warn({ tenantId: tenant.id, reason: failure.reason }, 'consent check failed');
     }
     return this.tenants.save(tenant);
   }
 
-  private async organizationName(tenant: TenantEntity, connector: ConnectorEntity, fallback: string | null): Promise<string | null> {
+  private async organizationName(microsoftTenantId: string, access: TenantAccess): Promise<string | null> {
     try {
-      const organization = await getOrganization(this.graph, this.access(tenant, { connector }));
-      return organization.displayName ?? fallback;
+      return (await getOrganization(this.graph, access)).displayName;
     } catch (error) {
+      if (!(error instanceof GatewayError)) throw error;
       // Without Directory.Read.All (or while consent replicates) the name is simply unknown for now.
-      this.logger.info({ tenantId: tenant.id, error: (error as Error).message }, 'organisation name not readable');
-      return fallback;
+      this.logger.info({ microsoftTenantId, code: error.code }, 'organisation name not readable');
+      return null;
     }
+  }
+
+  /** Graph access with a token just taken, for reads made before the tenant has a row. */
+  private accessWith(connector: ConnectorEntity, microsoftTenantId: string, accessToken: string): TenantAccess {
+    const credentials = this.connectors.credentials(connector);
+    return {
+      tenantId: microsoftTenantId,
+      getToken: async (options) => (options?.fresh ? (await this.tokens.acquire(credentials, microsoftTenantId, { fresh: true })).accessToken : accessToken),
+    };
   }
 
   /** Records what a token failure says about the tenant; the contract code comes from the Microsoft layer. */

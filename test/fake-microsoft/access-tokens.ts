@@ -67,6 +67,36 @@ export class AccessTokenService {
     return `${signedPart}.${this.sign(signedPart)}`;
   }
 
+  /**
+   * What a user's authorization-code sign-in returns: a v2 ID token for the app (the claims the
+   * identity platform documents: aud, iss, tid, oid, sub, nonce, preferred_username…) and a
+   * delegated access token for Graph. Graph here only serves app-only tokens, so the latter opens nothing.
+   */
+  issueSignIn(tenant: Tenant, app: AppRegistration, user: { oid: string; name: string; preferredUsername: string }, nonce: string | null, lifetimeSeconds: number) {
+    const now = Math.floor(Date.now() / 1000);
+    const idClaims = {
+      aud: app.clientId,
+      iss: `${this.issuerBase}/${tenant.tenantId}/v2.0`,
+      iat: now,
+      nbf: now,
+      exp: now + lifetimeSeconds,
+      name: user.name,
+      ...(nonce ? { nonce } : {}),
+      oid: user.oid,
+      preferred_username: user.preferredUsername,
+      rh: `0.A${randomBytes(24).toString('base64url')}.`,
+      sub: createHmac('sha256', this.signingKey).update(`${user.oid}:${app.clientId}`).digest('base64url').slice(0, 43),
+      tid: tenant.tenantId,
+      uti: randomBytes(16).toString('base64url'),
+      ver: '2.0',
+    };
+    const accessClaims = { aud: GRAPH_AUDIENCE, iss: `https://sts.windows.net/${tenant.tenantId}/`, iat: now, nbf: now, exp: now + lifetimeSeconds, appid: app.clientId, idtyp: 'user', oid: user.oid, scp: 'openid profile email', tid: tenant.tenantId, uti: randomBytes(16).toString('base64url'), ver: '1.0' };
+    return { idToken: this.signed(idClaims), accessToken: this.signed(accessClaims) };
+  }
+
+  /** Where ID tokens say they come from: the fake's own base URL, set once it listens. */
+  issuerBase = '';
+
   check(token: string | undefined): TokenCheck {
     if (!token) return { valid: false, reason: 'empty' };
     const parts = token.split('.');
@@ -91,6 +121,11 @@ export class AccessTokenService {
     const key = issuedKey(tenantId, clientId);
     for (const id of this.issuedIds.get(key) ?? []) this.invalidatedIds.add(id);
     this.issuedIds.delete(key);
+  }
+
+  private signed(claims: object): string {
+    const signedPart = `${encodeSegment({ typ: 'JWT', alg: 'HS256', kid: 'fake-microsoft' })}.${encodeSegment(claims)}`;
+    return `${signedPart}.${this.sign(signedPart)}`;
   }
 
   private sign(signedPart: string): string {

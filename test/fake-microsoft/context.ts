@@ -3,6 +3,7 @@ import type { FakeCounters } from './counters';
 import type { Directory } from './directory';
 import type { FakeFaults } from './faults';
 import type { MailboxChanges } from './mailbox-changes';
+import type { AuthorizationCodes, SignedInUser } from './sign-in';
 import type { SubscriptionService } from './subscription-service';
 
 /** What the next admin-consent page visits do; null means the default (consent in the tenant of the path). */
@@ -17,6 +18,10 @@ export interface FakeContext {
   faults: FakeFaults;
   counters: FakeCounters;
   consentAnswer: ConsentAnswer;
+  /** Authorization codes issued by the sign-in endpoint. */
+  signIns: AuthorizationCodes;
+  /** Whose Microsoft session the browser has; null: an admin of whichever tenant the sign-in names. */
+  signedIn: SignedInUser;
   /** Signs /users $skiptoken values, so a forged or foreign one is refused like an expired one. */
   pageTokenKey: Buffer;
   /** Numbers $batch calls so each gets its own, reproducible, response order. */

@@ -2,8 +2,13 @@
 export interface FakeCounters {
   discoveryRequests: number;
   instanceDiscoveryRequests: number;
+  /** POST /token for app tokens (client credentials and anything but a code redemption). */
   tokenRequests: number;
+  /** POST /token with grant_type=authorization_code: a sign-in's code redeemed. */
+  codeRedemptions: number;
   consentPageVisits: number;
+  /** GET /{tenant}/oauth2/v2.0/authorize: OpenID Connect sign-ins. */
+  signInPageVisits: number;
   /** Every Graph HTTP request, $batch included; each counts 1. */
   graphRequests: number;
   /** POST /v1.0/$batch calls. */
@@ -34,7 +39,9 @@ export function emptyCounters(): FakeCounters {
     discoveryRequests: 0,
     instanceDiscoveryRequests: 0,
     tokenRequests: 0,
+    codeRedemptions: 0,
     consentPageVisits: 0,
+    signInPageVisits: 0,
     graphRequests: 0,
     batchRequests: 0,
     batchItems: 0,

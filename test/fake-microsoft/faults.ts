@@ -4,6 +4,8 @@ export interface FakeFaults {
   tokenLifetimeSeconds?: number;
   /** While set, every token request answers this AADSTS error. */
   tokenFailure?: { status: number; error: string; aadsts: number; description: string } | null;
+  /** While set, client-credentials (app token) requests answer this AADSTS error; sign-ins still work. */
+  clientCredentialsFailure?: { status: number; error: string; aadsts: number; description: string } | null;
   /** The next `count` top-level Graph requests ($batch excluded) answer 429 with Retry-After. */
   throttleGraphRequests?: { count: number; retryAfterSeconds: number };
   /** The next `count` items inside batches answer 429, with Retry-After in that item's headers. */

@@ -4,6 +4,7 @@ import type { FakeContext } from './context';
 import { countRoute } from './counters';
 import { jsonResponse, type IncomingExchange, type OutgoingResponse } from './http-exchange';
 import { malformedTenantMessage, resolveTenantPath, tenantNotFoundMessage } from './tenant-path';
+import { handleAuthorize } from './sign-in';
 import { handleTokenRequest } from './token-endpoint';
 
 /** Routes of login.microsoftonline.com: discovery, admin consent and the token endpoint. */
@@ -32,6 +33,9 @@ export function handleIdentityRequest(context: FakeContext, exchange: IncomingEx
     case 'get /adminconsent':
       count('GET /{tenant}/adminconsent');
       return handleAdminConsentV1(context, tenantSegment, exchange);
+    case 'get /oauth2/v2.0/authorize':
+      count('GET /{tenant}/oauth2/v2.0/authorize');
+      return handleAuthorize(context, tenantSegment, exchange);
     case 'post /oauth2/v2.0/token':
       count('POST /token');
       return handleTokenRequest(context, tenantSegment, exchange);

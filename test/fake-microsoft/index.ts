@@ -14,6 +14,7 @@ import { handleGraphRequest } from './graph-endpoint';
 import { jsonResponse, readExchange, sendAfter, type OutgoingResponse } from './http-exchange';
 import { handleIdentityRequest } from './identity-routes';
 import { MailboxChanges } from './mailbox-changes';
+import { AuthorizationCodes, type SignedInUser } from './sign-in';
 import { GRAPH_DELIVERY_TIMING, type DeliveryTiming } from './notification-delivery';
 import { subscriptionControls, type FakeSubscriptions } from './subscription-controls';
 import { SubscriptionService } from './subscription-service';
@@ -59,6 +60,11 @@ export interface FakeMicrosoft {
    * the tenant of the path when it names one, else in the first tenant added.
    */
   setConsentAnswer(answer: { tenantId: string } | { error: 'access_denied' | 'consent_required' } | null): void;
+  /**
+   * Whose Microsoft session the browser has at the sign-in endpoint. null (the initial state): an
+   * administrator of whichever tenant the sign-in names. A tenant: signing in to any other fails (AADSTS50020).
+   */
+  setSignedInUser(user: SignedInUser): void;
   counters: FakeCounters;
   resetCounters(): void;
   faults: FakeFaults;
@@ -87,6 +93,8 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     faults,
     counters,
     consentAnswer: null,
+    signIns: new AuthorizationCodes(),
+    signedIn: null,
     pageTokenKey: randomBytes(32),
     batchSequence: 0,
     mailboxChanges,
@@ -112,6 +120,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
   });
   const port = await listen(server, options.port ?? 0);
   context.baseUrl = `https://127.0.0.1:${port}`;
+  context.tokens.issuerBase = context.baseUrl;
 
   return {
     url: context.baseUrl,
@@ -128,6 +137,9 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     },
     setConsentAnswer: (answer: ConsentAnswer) => {
       context.consentAnswer = answer;
+    },
+    setSignedInUser: (user) => {
+      context.signedIn = user;
     },
     counters: context.counters,
     resetCounters: () => resetCountersInPlace(context.counters),

@@ -2,6 +2,7 @@ import { aadErrorResponse, type AadError } from './aad-errors';
 import type { FakeContext } from './context';
 import { DEFAULT_TOKEN_LIFETIME_SECONDS } from './faults';
 import { jsonResponse, type IncomingExchange, type OutgoingResponse } from './http-exchange';
+import { redeemAuthorizationCode } from './code-redemption';
 import { appNotFoundMessage, malformedTenantMessage, resolveTenantPath, tenantNotFoundMessage } from './tenant-path';
 
 export const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
@@ -12,11 +13,15 @@ export const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
  * the one it would see in production (tenant first, the secret before the consent).
  */
 export function handleTokenRequest(context: FakeContext, tenantSegment: string, exchange: IncomingExchange): OutgoingResponse {
-  context.counters.tokenRequests++;
+  const isCodeRedemption = new URLSearchParams(exchange.body.toString('utf8')).get('grant_type') === 'authorization_code';
+  // App tokens and sign-ins are counted apart: tests assert how often the gateway asks for app tokens.
+  if (isCodeRedemption) context.counters.codeRedemptions++;
+  else context.counters.tokenRequests++;
   // msal sends its correlation id as ?client-request-id; Entra echoes it as the Correlation ID.
   const correlationId = exchange.query.get('client-request-id') ?? undefined;
   const fail = (failure: AadError) => aadErrorResponse(context.baseUrl, failure, correlationId);
   if (context.faults.tokenFailure) return fail(context.faults.tokenFailure);
+  if (!isCodeRedemption && context.faults.clientCredentialsFailure) return fail(context.faults.clientCredentialsFailure);
 
   const resolution = resolveTenantPath(context.directory, tenantSegment);
   if (resolution.kind === 'malformed') return fail({ status: 400, error: 'invalid_request', aadsts: 900023, description: malformedTenantMessage(tenantSegment) });
@@ -30,13 +35,15 @@ export function handleTokenRequest(context: FakeContext, tenantSegment: string, 
   const basic = basicCredentials(exchange.headers.authorization);
   const grantType = form.get('grant_type');
   if (!grantType) return fail(missingParameter('grant_type'));
-  if (grantType !== 'client_credentials') {
+  if (grantType !== 'client_credentials' && grantType !== 'authorization_code') {
     return fail({ status: 400, error: 'unsupported_grant_type', aadsts: 70003, description: `The app requested an unsupported grant type '${grantType}'.` });
   }
   const clientId = form.get('client_id') ?? basic?.clientId;
   if (!clientId) return fail(missingParameter('client_id'));
-  const scopeFailure = checkScope(form.get('scope'));
-  if (scopeFailure) return fail(scopeFailure);
+  if (grantType === 'client_credentials') {
+    const scopeFailure = checkScope(form.get('scope'));
+    if (scopeFailure) return fail(scopeFailure);
+  }
 
   const app = context.directory.findApp(clientId);
   if (!app) return fail({ status: 400, error: 'unauthorized_client', aadsts: 700016, description: appNotFoundMessage(clientId, tenant.displayName) });
@@ -52,6 +59,7 @@ export function handleTokenRequest(context: FakeContext, tenantSegment: string, 
       description: `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`,
     });
   }
+  if (grantType === 'authorization_code') return redeemAuthorizationCode(context, tenant, app, form, fail, correlationId);
   const roles = context.directory.grantedRoles(tenant, app.clientId);
   // Without an enterprise app (never consented, or consent revoked) the app does not exist in that directory.
   if (!roles) return fail({ status: 400, error: 'unauthorized_client', aadsts: 700016, description: appNotFoundMessage(app.clientId, tenant.displayName) });
@@ -64,7 +72,7 @@ export function handleTokenRequest(context: FakeContext, tenantSegment: string, 
   );
 }
 
-function missingParameter(name: string): AadError {
+export function missingParameter(name: string): AadError {
   return { status: 400, error: 'invalid_request', aadsts: 900144, description: `The request body must contain the following parameter: '${name}'.` };
 }
 

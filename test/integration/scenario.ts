@@ -52,9 +52,27 @@ export async function consentLink(gateway: GatewayProcess, connectorId: string, 
 /** The admin opens the link, Microsoft (the fake) redirects to the gateway's callback, which answers. */
 export async function adminConsents(gateway: GatewayProcess, fake: FakeMicrosoft, connectorId: string, tenantId: string) {
   const link = await consentLink(gateway, connectorId, { tenantHint: tenantId });
-  const microsoft = await httpsGet(link.url, fake.caCertPath);
-  if (microsoft.status !== 302 || !microsoft.location) throw new Error(`fake consent page answered ${microsoft.status}: ${microsoft.body}`);
-  return get(microsoft.location);
+  return followConsent(gateway, fake, link.url);
+}
+
+/**
+ * What the admin's browser does from a consent link on: Microsoft's consent page, the gateway's
+ * callback, the sign-in that proves the tenant, and the callback again. Returns the gateway's
+ * last answer (its page, or a redirect to returnTo); `hops` are the gateway's answers in order.
+ */
+export async function followConsent(gateway: GatewayProcess, fake: FakeMicrosoft, url: string) {
+  const hops: Array<{ url: string; status: number; location: string | null; body: string }> = [];
+  let next = url;
+  for (let step = 0; step < 6; step++) {
+    const onMicrosoft = next.startsWith(fake.url);
+    const answer = onMicrosoft ? await httpsGet(next, fake.caCertPath) : await get(next);
+    if (!onMicrosoft) hops.push({ url: next, ...answer });
+    const location = answer.status === 302 ? answer.location : null;
+    // Stop at Microsoft's own error pages, and once the gateway answers with a page or leaves for returnTo.
+    if (!location || (!onMicrosoft && !location.startsWith(fake.url))) return { ...answer, hops };
+    next = location;
+  }
+  throw new Error(`consent from ${url} did not settle`);
 }
 
 export const TENANT_FIELDS = 'id microsoftTenantId status displayName grantedScopes missingScopes statusReason consentedAt';
