@@ -2,6 +2,7 @@ import type { FakeContext } from './context';
 import { getCalendar, listCalendarView, listCalendars } from './graph-calendar-handlers';
 import { getOrganization, getUser, listUsers } from './graph-directory-handlers';
 import { GraphError, graphErrorResult, type GraphRequest, type GraphResult } from './graph-envelope';
+import { MAILBOX_ROUTES } from './mailbox-routes';
 
 /** May answer asynchronously (a subscription's validation handshake calls back the client first). */
 type RouteHandler = (context: FakeContext, request: GraphRequest, params: string[]) => GraphResult | Promise<GraphResult>;
@@ -28,6 +29,7 @@ const ROUTES: GraphRoute[] = [
     template: '/users/{id}/calendars/{calendarId}/calendarView',
     handle: (context, request, [userKey, calendarId]) => listCalendarView(context, request, userKey, calendarId),
   },
+  ...MAILBOX_ROUTES,
 ];
 
 export interface RouteMatch {

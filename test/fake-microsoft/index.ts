@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccessTokenService } from './access-tokens';
 import { createServerCertificates } from './certificates';
-import type { ConsentAnswer, FakeContext } from './context';
+import type { BatchItemLogEntry, ConsentAnswer, FakeContext } from './context';
 import { emptyCounters, resetCountersInPlace, type FakeCounters } from './counters';
 import { Directory, type FakeTenantOptions, type FakeUser } from './directory';
 import { defaultFaults, resetFaultsInPlace, type FakeFaults } from './faults';
@@ -14,6 +14,7 @@ import { handleGraphRequest } from './graph-endpoint';
 import { jsonResponse, readExchange, sendAfter, type OutgoingResponse } from './http-exchange';
 import { handleIdentityRequest } from './identity-routes';
 import { MailboxChanges } from './mailbox-changes';
+import { MailboxStore } from './mailbox-store';
 
 /**
  * A fake of the Microsoft identity platform and Graph v1.0 on one HTTPS origin, for tests, the
@@ -24,6 +25,7 @@ export type { FakeCounters } from './counters';
 export type { FakeTenantOptions, FakeUser } from './directory';
 export type { FakeFaults } from './faults';
 export type { MailboxChange } from './mailbox-changes';
+export type { BatchItemLogEntry } from './context';
 
 export interface FakeMicrosoftOptions {
   /** Default 0: a free port. */
@@ -57,6 +59,8 @@ export interface FakeMicrosoft {
   resetFaults(): void;
   /** Announces every change to a mailbox's events (what change notifications and delta are built on). */
   mailboxChanges: MailboxChanges;
+  /** Every $batch item received (method, url, headers as sent), in arrival order. */
+  batchItemLog: BatchItemLogEntry[];
   /** Every HTTP request received ($batch items not included). */
   requestLog: Array<{ method: string; path: string; query: string; at: number }>;
   stop(): Promise<void>;
@@ -67,6 +71,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
   const certDir = options.certDir ?? (await mkdtemp(join(tmpdir(), 'fake-microsoft-')));
   const certificates = await createServerCertificates(certDir);
   const latencyMs = options.latencyMs ?? 0;
+  const mailboxChanges = new MailboxChanges();
   const context: FakeContext = {
     baseUrl: '',
     directory: new Directory(),
@@ -76,7 +81,9 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     consentAnswer: null,
     pageTokenKey: randomBytes(32),
     batchSequence: 0,
-    mailboxChanges: new MailboxChanges(),
+    mailboxChanges,
+    mailboxes: new MailboxStore(mailboxChanges),
+    batchItemLog: [],
   };
   const requestLog: FakeMicrosoft['requestLog'] = [];
 
@@ -121,6 +128,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     resetFaults: () => resetFaultsInPlace(context.faults),
     mailboxChanges: context.mailboxChanges,
     requestLog,
+    batchItemLog: context.batchItemLog,
     stop: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
