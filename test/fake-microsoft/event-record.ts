@@ -66,7 +66,7 @@ export function eventResource(core: { id: string; subject: string; startMs: numb
     seriesMasterId: null,
     showAs: 'busy',
     type: 'singleInstance',
-    webLink: `https://outlook.office365.com/owa/?itemid=${encodeURIComponent(core.id)}&exvsurl=1&path=/calendar/item`,
+    webLink: webLinkFor(core.id),
     onlineMeetingUrl: null,
     isOnlineMeeting: false,
     onlineMeetingProvider: 'unknown',
@@ -95,6 +95,10 @@ export function emptyLocation(): Record<string, unknown> {
   return { displayName: '', locationType: 'default', uniqueIdType: 'unknown', address: {}, coordinates: {} };
 }
 
+export function webLinkFor(id: string): string {
+  return `https://outlook.office365.com/owa/?itemid=${encodeURIComponent(id)}&exvsurl=1&path=/calendar/item`;
+}
+
 /** What Outlook puts in the location of a Teams meeting that has no room. */
 export function teamsMeetingLocation(): Record<string, unknown> {
   return { ...emptyLocation(), displayName: 'Microsoft Teams Meeting' };
@@ -112,7 +116,8 @@ export function joinUrlFor(seed: string): string {
 /** bodyPreview: the body as plain text, at most 255 characters. */
 export function previewOf(body: unknown): string {
   const content = String((body as { content?: unknown } | null)?.content ?? '');
-  return content.replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 255);
+  const text = content.replace(/<\/?(p|div|br|li|tr|h[1-6])\b[^>]*>/gi, ' ').replace(/<[^>]*>/g, '').replace(/&nbsp;/g, ' ');
+  return text.replace(/\s+/g, ' ').trim().slice(0, 255);
 }
 
 /** "2025-01-06T09:00:00.0000000" in UTC. */

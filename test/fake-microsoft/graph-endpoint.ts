@@ -9,7 +9,7 @@ import { GRAPH_CONTENT_TYPE, errorEnvelope, throttledResult, type GraphResult } 
 import { executeGraphRoute, matchGraphRoute } from './graph-routes';
 import type { IncomingExchange, OutgoingResponse } from './http-exchange';
 
-const TRANSIENT_FAILURES: Record<number, { code: string; message: string }> = {
+export const TRANSIENT_FAILURES: Record<number, { code: string; message: string }> = {
   500: { code: 'generalException', message: 'General exception while processing.' },
   503: { code: 'serviceNotAvailable', message: 'The service is temporarily unavailable. Try the request again after a delay.' },
   504: { code: 'timeout', message: 'The operation timed out before it could be completed.' },
@@ -53,7 +53,8 @@ export async function handleGraphRequest(context: FakeContext, exchange: Incomin
       'x-ms-ags-diagnostic': JSON.stringify({ ServerInfo: { DataCenter: 'Loopback', Slice: 'E', Ring: '5', ScaleUnit: '000', RoleInstance: 'FAKE-MICROSOFT' } }),
       ...result.headers,
     },
-    body: JSON.stringify(result.body),
+    body: result.body === undefined ? '' : JSON.stringify(result.body),
+    ...(result.dropConnection ? { destroyConnection: true } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import { handleGraphRequest } from './graph-endpoint';
 import { jsonResponse, readExchange, sendAfter, type OutgoingResponse } from './http-exchange';
 import { handleIdentityRequest } from './identity-routes';
 import { MailboxChanges } from './mailbox-changes';
+import { mailboxControls, type MailboxControls } from './mailbox-controls';
 import { MailboxStore } from './mailbox-store';
 
 /**
@@ -26,6 +27,9 @@ export type { FakeTenantOptions, FakeUser } from './directory';
 export type { FakeFaults } from './faults';
 export type { MailboxChange } from './mailbox-changes';
 export type { BatchItemLogEntry } from './context';
+export type { MailboxControls } from './mailbox-controls';
+export type { FakeRoom } from './rooms';
+export type { FakeWorkingHours } from './working-hours';
 
 export interface FakeMicrosoftOptions {
   /** Default 0: a free port. */
@@ -59,6 +63,8 @@ export interface FakeMicrosoft {
   resetFaults(): void;
   /** Announces every change to a mailbox's events (what change notifications and delta are built on). */
   mailboxChanges: MailboxChanges;
+  /** Change mailboxes as their users would in Outlook (each change announced on mailboxChanges). */
+  mailbox: MailboxControls;
   /** Every $batch item received (method, url, headers as sent), in arrival order. */
   batchItemLog: BatchItemLogEntry[];
   /** Every HTTP request received ($batch items not included). */
@@ -128,6 +134,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     resetFaults: () => resetFaultsInPlace(context.faults),
     mailboxChanges: context.mailboxChanges,
     requestLog,
+    mailbox: mailboxControls(context),
     batchItemLog: context.batchItemLog,
     stop: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

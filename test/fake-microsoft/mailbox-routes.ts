@@ -1,5 +1,6 @@
 import type { FakeContext } from './context';
 import type { GraphRequest, GraphResult } from './graph-envelope';
+import { createEventRoute, deleteEventRoute, eventActionRoute, updateEventRoute } from './event-write-handlers';
 import { getEvent } from './graph-calendar-handlers';
 import { listRoomLists, listRooms, listRoomsOfList } from './place-handlers';
 import { getMailboxSettings, getSchedule } from './schedule-handlers';
@@ -23,7 +24,15 @@ const EVENT_PATHS: Array<{ prefix: string; calendarOf: (params: string[]) => str
 
 export const MAILBOX_ROUTES: MailboxRoute[] = [
   ...EVENT_PATHS.flatMap(({ prefix, calendarOf, rest }) => [
+    { method: 'POST', template: prefix, handle: (context: FakeContext, request: GraphRequest, params: string[]) => createEventRoute(context, request, params[0], calendarOf(params)) },
     { method: 'GET', template: `${prefix}/{eventId}`, handle: (context: FakeContext, request: GraphRequest, params: string[]) => getEvent(context, request, params[0], rest(params)[0], calendarOf(params)) },
+    { method: 'PATCH', template: `${prefix}/{eventId}`, handle: (context: FakeContext, request: GraphRequest, params: string[]) => updateEventRoute(context, request, params[0], rest(params)[0], calendarOf(params)) },
+    { method: 'DELETE', template: `${prefix}/{eventId}`, handle: (context: FakeContext, request: GraphRequest, params: string[]) => deleteEventRoute(context, request, params[0], rest(params)[0], calendarOf(params)) },
+    {
+      method: 'POST',
+      template: `${prefix}/{eventId}/{action}`,
+      handle: (context: FakeContext, request: GraphRequest, params: string[]) => eventActionRoute(context, request, params[0], rest(params)[0], rest(params)[1], calendarOf(params)),
+    },
   ]),
   { method: 'POST', template: '/users/{id}/calendar/getSchedule', handle: (context, request, [userKey]) => getSchedule(context, request, userKey) },
   { method: 'POST', template: '/users/{id}/calendar/microsoft.graph.getSchedule', handle: (context, request, [userKey]) => getSchedule(context, request, userKey) },

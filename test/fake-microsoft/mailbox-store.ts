@@ -28,8 +28,18 @@ interface MailboxState {
   syncGeneration: number;
 }
 
+/** A meeting created through the fake: the organizer's event and each invited mailbox's copy, all with one iCalUId. */
+export interface Meeting {
+  organizer: MailboxOwner;
+  organizerEventId: string;
+  /** By mailbox id (lower case). */
+  copies: Map<string, { owner: MailboxOwner; eventId: string }>;
+}
+
 export class MailboxStore {
   private readonly states = new Map<string, MailboxState>();
+  private readonly meetings = new Map<string, Meeting>();
+  private readonly tenantSyncGenerations = new Map<string, number>();
   private sequence = 0;
 
   constructor(private readonly changes: MailboxChanges) {}
@@ -93,12 +103,27 @@ export class MailboxStore {
     this.state(owner).transactions.set(transactionId, eventId);
   }
 
-  syncGeneration(owner: MailboxOwner): number {
-    return this.peek(owner)?.syncGeneration ?? 0;
+  /** Changes whenever the mailbox's (or its whole tenant's) delta tokens are invalidated. */
+  syncGeneration(owner: MailboxOwner): string {
+    return `${this.tenantSyncGenerations.get(owner.tenant.tenantId) ?? 0}.${this.peek(owner)?.syncGeneration ?? 0}`;
   }
 
   invalidateSync(owner: MailboxOwner): void {
     this.state(owner).syncGeneration++;
+  }
+
+  invalidateTenantSync(tenantId: string): void {
+    this.tenantSyncGenerations.set(tenantId, (this.tenantSyncGenerations.get(tenantId) ?? 0) + 1);
+  }
+
+  meeting(owner: MailboxOwner, iCalUId: string): Meeting | undefined {
+    return this.meetings.get(`${owner.tenant.tenantId}|${iCalUId}`);
+  }
+
+  setMeeting(owner: MailboxOwner, iCalUId: string, meeting: Meeting | undefined): void {
+    const key = `${owner.tenant.tenantId}|${iCalUId}`;
+    if (meeting) this.meetings.set(key, meeting);
+    else this.meetings.delete(key);
   }
 
   private record(owner: MailboxOwner, state: MailboxState, event: EventRecord, changeType: MailboxChangeType): void {
