@@ -1,5 +1,6 @@
 import type { FakeContext } from './context';
 import type { GraphRequest, GraphResult } from './graph-envelope';
+import { calendarDelta } from './calendar-delta';
 import { createEventRoute, deleteEventRoute, eventActionRoute, updateEventRoute } from './event-write-handlers';
 import { getEvent } from './graph-calendar-handlers';
 import { listRoomLists, listRooms, listRoomsOfList } from './place-handlers';
@@ -34,6 +35,9 @@ export const MAILBOX_ROUTES: MailboxRoute[] = [
       handle: (context: FakeContext, request: GraphRequest, params: string[]) => eventActionRoute(context, request, params[0], rest(params)[0], rest(params)[1], calendarOf(params)),
     },
   ]),
+  { method: 'GET', template: '/users/{id}/calendarView/delta', handle: (context, request, [userKey]) => calendarDelta(context, request, userKey) },
+  { method: 'GET', template: '/users/{id}/calendar/calendarView/delta', handle: (context, request, [userKey]) => calendarDelta(context, request, userKey, null) },
+  { method: 'GET', template: '/users/{id}/calendars/{calendarId}/calendarView/delta', handle: (context, request, [userKey, calendarId]) => calendarDelta(context, request, userKey, calendarId) },
   { method: 'POST', template: '/users/{id}/calendar/getSchedule', handle: (context, request, [userKey]) => getSchedule(context, request, userKey) },
   { method: 'POST', template: '/users/{id}/calendar/microsoft.graph.getSchedule', handle: (context, request, [userKey]) => getSchedule(context, request, userKey) },
   { method: 'GET', template: '/users/{id}/mailboxSettings', handle: (context, request, [userKey]) => getMailboxSettings(context, request, userKey) },
