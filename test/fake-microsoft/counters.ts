@@ -10,10 +10,10 @@ export interface FakeCounters {
   batchRequests: number;
   /** Items carried in those batches (retried items counted again). */
   batchItems: number;
-  /** 'GET /users/{id}/calendars', 'POST /token', …; batch items as 'batch GET /users/{id}/calendars'. */
-  byRoute: Record<string, number>;
   /** Events created by POST …/events (a repeated transactionId not counted). */
   createdEvents: number;
+  /** 'GET /users/{id}/calendars', 'POST /token', …; batch items as 'batch GET /users/{id}/calendars'. */
+  byRoute: Record<string, number>;
 }
 
 export function emptyCounters(): FakeCounters {
@@ -25,8 +25,8 @@ export function emptyCounters(): FakeCounters {
     graphRequests: 0,
     batchRequests: 0,
     batchItems: 0,
-    byRoute: {},
     createdEvents: 0,
+    byRoute: {},
   };
 }
 

@@ -91,6 +91,13 @@ export function eventResource(core: { id: string; subject: string; startMs: numb
   return resource;
 }
 
+export type EventCore = Parameters<typeof eventResource>[0];
+
+/** A record whose resource is eventResource(core, fields). */
+export function eventRecordOf(calendarIndex: number, core: EventCore, fields: Record<string, unknown> = {}): EventRecord {
+  return { id: core.id, calendarIndex, startMs: core.startMs, endMs: core.endMs, resource: eventResource(core, fields) };
+}
+
 export function emptyLocation(): Record<string, unknown> {
   return { displayName: '', locationType: 'default', uniqueIdType: 'unknown', address: {}, coordinates: {} };
 }

@@ -17,7 +17,7 @@ export interface FakeFaults {
   /** Overrides the start option `latencyMs` for Graph responses only. */
   graphLatencyMs?: number;
   /** Mailboxes whose organisation offers no online-meeting provider: Graph then creates their events without a meeting, silently. */
-  onlineMeetingsDisabledUsers: Set<string>;
+  onlineMeetingsDisabledUsers?: Set<string>;
   /** The next event create is stored, then its connection destroyed without an answer: a lost response. */
   dropNextCreateAnswer?: boolean;
   /** The next `count` event writes (create, update, delete, cancel, respond) fail with this status and store nothing. */
@@ -27,7 +27,7 @@ export interface FakeFaults {
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 3599;
 
 export function defaultFaults(): FakeFaults {
-  return { tokenLifetimeSeconds: DEFAULT_TOKEN_LIFETIME_SECONDS, tokenFailure: null, forbiddenUsers: new Set(), mailboxDisabledUsers: new Set(), onlineMeetingsDisabledUsers: new Set() };
+  return { tokenLifetimeSeconds: DEFAULT_TOKEN_LIFETIME_SECONDS, tokenFailure: null, forbiddenUsers: new Set(), mailboxDisabledUsers: new Set() };
 }
 
 /** Restores the defaults in place, so a reference a test took earlier stays live. */

@@ -1,6 +1,6 @@
 import type { FakeUser } from './directory';
 import { generatedEventId, readGeneratedEventId } from './event-ids';
-import { DAY_MS, NEVER, emailAddressOf, emptyLocation, eventResource, iCalUIdFor, joinUrlFor, teamsMeetingLocation, type EmailAddress, type EventRecord } from './event-record';
+import { DAY_MS, NEVER, emailAddressOf, emptyLocation, eventRecordOf, iCalUIdFor, joinUrlFor, teamsMeetingLocation, type EmailAddress, type EventRecord } from './event-record';
 import { SECONDARY_CALENDAR_NAMES } from './mailbox-content';
 import { masterOf, seriesOccurrence, SERIES_START_DAY, type SeriesName } from './generated-series';
 import { colleagueOf, roomLocation, type MailboxOwner } from './mailbox-owner';
@@ -88,42 +88,32 @@ function meeting(owner: MailboxOwner, id: string, day: number, slot: number, tim
     ...(isOrganizer ? [] : ([[emailAddressOf(mailbox), 'required']] as Array<[EmailAddress, string]>)),
     ...(room ? ([[{ name: room.displayName, address: room.emailAddress }, 'resource']] as Array<[EmailAddress, string]>) : []),
   ];
-  return {
-    id,
-    calendarIndex: 0,
-    startMs,
-    endMs,
-    resource: eventResource(
-      { id, subject, startMs, endMs, isAllDay: false, organizer: emailAddressOf(organizer), isOrganizer, createdMs: startMs - 14 * DAY_MS },
-      {
-        categories: random.pick(CATEGORIES),
-        sensitivity: sensitivityDraw < 0.12 ? 'private' : sensitivityDraw < 0.17 ? 'personal' : 'normal',
-        showAs: SHOW_AS.find(([threshold]) => showAsDraw < threshold)![1],
-        isOnlineMeeting,
-        onlineMeetingProvider: isOnlineMeeting ? 'teamsForBusiness' : 'unknown',
-        onlineMeeting: isOnlineMeeting ? { joinUrl: joinUrlFor(id) } : null,
-        responseStatus: { response: isOrganizer ? 'organizer' : random.pick(['accepted', 'tentativelyAccepted', 'notResponded']), time: NEVER },
-        body: { contentType: 'html', content: `<html><body><p>${subject}: agenda to follow.</p></body></html>` },
-        location: room ? roomLocation(room) : isOnlineMeeting ? teamsMeetingLocation() : emptyLocation(),
-        attendees: invited.map(([emailAddress, type]) => ({ type, status: { response: response(type), time: NEVER }, emailAddress })),
-      },
-    ),
-  };
+  return eventRecordOf(
+    0,
+    { id, subject, startMs, endMs, isAllDay: false, organizer: emailAddressOf(organizer), isOrganizer, createdMs: startMs - 14 * DAY_MS },
+    {
+      categories: random.pick(CATEGORIES),
+      sensitivity: sensitivityDraw < 0.12 ? 'private' : sensitivityDraw < 0.17 ? 'personal' : 'normal',
+      showAs: SHOW_AS.find(([threshold]) => showAsDraw < threshold)![1],
+      isOnlineMeeting,
+      onlineMeetingProvider: isOnlineMeeting ? 'teamsForBusiness' : 'unknown',
+      onlineMeeting: isOnlineMeeting ? { joinUrl: joinUrlFor(id) } : null,
+      responseStatus: { response: isOrganizer ? 'organizer' : random.pick(['accepted', 'tentativelyAccepted', 'notResponded']), time: NEVER },
+      body: { contentType: 'html', content: `<html><body><p>${subject}: agenda to follow.</p></body></html>` },
+      location: room ? roomLocation(room) : isOnlineMeeting ? teamsMeetingLocation() : emptyLocation(),
+      attendees: invited.map(([emailAddress, type]) => ({ type, status: { response: response(type), time: NEVER }, emailAddress })),
+    },
+  );
 }
 
 function workingFromHome(owner: MailboxOwner, id: string, day: number): EventRecord {
   const startMs = day * DAY_MS;
   const endMs = startMs + DAY_MS;
-  return {
-    id,
-    calendarIndex: 0,
-    startMs,
-    endMs,
-    resource: eventResource(
-      { id, subject: 'Working from home', startMs, endMs, isAllDay: true, organizer: emailAddressOf(owner.mailbox), isOrganizer: true, createdMs: startMs - 7 * DAY_MS },
-      { showAs: 'workingElsewhere', isReminderOn: false, responseRequested: false, categories: ['Personal'], sensitivity: 'personal' },
-    ),
-  };
+  return eventRecordOf(
+    0,
+    { id, subject: 'Working from home', startMs, endMs, isAllDay: true, organizer: emailAddressOf(owner.mailbox), isOrganizer: true, createdMs: startMs - 7 * DAY_MS },
+    { showAs: 'workingElsewhere', isReminderOn: false, responseRequested: false, categories: ['Personal'], sensitivity: 'personal' },
+  );
 }
 
 function secondaryCalendarEvents(owner: MailboxOwner, calendarIndex: number, day: number): EventRecord[] {
@@ -135,7 +125,7 @@ function secondaryCalendarEvents(owner: MailboxOwner, calendarIndex: number, day
   const endMs = isHolidays ? startMs + DAY_MS : startMs + 30 * 60_000;
   const subject = isHolidays ? 'Company holiday' : `${calendarName} check-in`;
   const core = { id, subject, startMs, endMs, isAllDay: isHolidays, organizer: emailAddressOf(owner.mailbox), isOrganizer: true, createdMs: startMs - 30 * DAY_MS };
-  return [{ id, calendarIndex, startMs, endMs, resource: eventResource(core, isHolidays ? { showAs: 'free', isReminderOn: false, responseRequested: false } : {}) }];
+  return [eventRecordOf(calendarIndex, core, isHolidays ? { showAs: 'free', isReminderOn: false, responseRequested: false } : {})];
 }
 
 function roomBookings(owner: MailboxOwner, day: number): EventRecord[] {
@@ -150,22 +140,18 @@ function roomBookings(owner: MailboxOwner, day: number): EventRecord[] {
     const endMs = startMs + random.pick([30, 60, 90]) * 60_000;
     const organizer = random.pick(owner.tenant.users);
     const core = { id, subject: organizer.displayName, startMs, endMs, isAllDay: false, organizer: emailAddressOf(organizer), isOrganizer: false, createdMs: startMs - 3 * DAY_MS };
-    bookings.push({
-      id,
-      calendarIndex: 0,
-      startMs,
-      endMs,
-      resource: eventResource(core, {
+    bookings.push(
+      eventRecordOf(0, core, {
         iCalUId: iCalUIdFor(`${id}:meeting`),
         sensitivity: random.next() < 0.1 ? 'private' : 'normal',
         responseStatus: { response: 'accepted', time: NEVER },
-        location: { displayName: owner.mailbox.displayName, locationType: 'conferenceRoom', uniqueId: owner.mailbox.mail, uniqueIdType: 'directory', address: {}, coordinates: {} },
+        location: roomLocation({ displayName: owner.mailbox.displayName, emailAddress: owner.mailbox.mail ?? '' }),
         attendees: [
           { type: 'required', status: { response: 'none', time: NEVER }, emailAddress: emailAddressOf(organizer) },
           { type: 'resource', status: { response: 'accepted', time: NEVER }, emailAddress: emailAddressOf(owner.mailbox) },
         ],
       }),
-    });
+    );
   }
   return bookings;
 }

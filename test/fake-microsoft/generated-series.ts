@@ -1,5 +1,5 @@
 import { generatedEventId } from './event-ids';
-import { DAY_MS, NEVER, emailAddressOf, eventResource, iCalUIdFor, joinUrlFor, teamsMeetingLocation, type EmailAddress, type EventRecord } from './event-record';
+import { DAY_MS, NEVER, emailAddressOf, eventRecordOf, iCalUIdFor, joinUrlFor, teamsMeetingLocation, type EmailAddress, type EventRecord } from './event-record';
 import { colleagueOf, roomLocation, type MailboxOwner } from './mailbox-owner';
 import { SeededRandom } from './seeded-random';
 
@@ -35,7 +35,7 @@ export function masterOf(owner: MailboxOwner, series: SeriesName, timing: Timing
       ? { type: 'daily', interval: 1, month: 0, dayOfMonth: 0, firstDayOfWeek: 'sunday', index: 'first' }
       : { type: 'weekly', interval: 1, month: 0, dayOfMonth: 0, daysOfWeek: ['tuesday'], firstDayOfWeek: 'sunday', index: 'first' };
   const range = { type: 'noEnd', startDate: new Date(startMs).toISOString().slice(0, 10), endDate: '0001-01-01', recurrenceTimeZone: 'UTC', numberOfOccurrences: 0 };
-  return { id, calendarIndex: 0, startMs, endMs, resource: seriesResource(owner, series, id, startMs, endMs, { type: 'seriesMaster', recurrence: { pattern, range } }) };
+  return seriesRecord(owner, series, id, startMs, endMs, { type: 'seriesMaster', recurrence: { pattern, range } });
 }
 
 /** The occurrence of `series` on `day`; every fourth review is moved (an exception) and every fourth+2 cancelled. */
@@ -55,10 +55,10 @@ export function seriesOccurrence(owner: MailboxOwner, series: SeriesName, id: st
     originalStart,
     ...(isCancelled ? { isCancelled: true, subject: `Canceled: ${SUBJECT[series]}`, showAs: 'free' } : {}),
   };
-  return { id, calendarIndex: 0, startMs, endMs, resource: seriesResource(owner, series, id, startMs, endMs, fields) };
+  return seriesRecord(owner, series, id, startMs, endMs, fields);
 }
 
-function seriesResource(owner: MailboxOwner, series: SeriesName, id: string, startMs: number, endMs: number, fields: Record<string, unknown>): Record<string, unknown> {
+function seriesRecord(owner: MailboxOwner, series: SeriesName, id: string, startMs: number, endMs: number, fields: Record<string, unknown>): EventRecord {
   const { tenant, mailbox } = owner;
   const random = new SeededRandom(`${mailbox.id}:series:${series}`);
   const masterId = masterIdOf(owner, series);
@@ -78,7 +78,7 @@ function seriesResource(owner: MailboxOwner, series: SeriesName, id: string, sta
           ...(room ? ([[{ name: room.displayName, address: room.emailAddress }, 'resource', 'none']] as Array<[EmailAddress, string, string]>) : []),
         ];
   const core = { id, subject: SUBJECT[series], startMs, endMs, isAllDay: false, organizer: emailAddressOf(organizer), isOrganizer, createdMs: SERIES_START_DAY * DAY_MS - 7 * DAY_MS };
-  return eventResource(core, {
+  return eventRecordOf(0, core, {
     iCalUId: iCalUIdFor(masterId),
     categories: series === 'standup' ? ['Team'] : [],
     isOnlineMeeting: true,

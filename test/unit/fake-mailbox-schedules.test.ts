@@ -76,6 +76,12 @@ describe('getSchedule', () => {
     expect((await getSchedule(scheduleBody(addresses.slice(0, 1), undefined, undefined, 'Nowhere/Land'))).json.error.code).toBe('TimeZoneNotSupportedException');
   });
 
+  it('needs a calendar permission', async () => {
+    const directoryOnly = await harness.tokenWithRoles(['User.Read.All'], { users: 2 });
+    const denied = await harness.graph('POST', `/v1.0/users/${directoryOnly.users[0].id}/calendar/getSchedule`, { token: directoryOnly.token, json: scheduleBody([directoryOnly.users[1].mail!]) });
+    expect(denied).toMatchObject({ status: 403, json: { error: { code: 'ErrorAccessDenied' } } });
+  });
+
   it('runs inside $batch with its body and headers, and the item log records what each item carried', async () => {
     const user = harness.users[0];
     const requests = [

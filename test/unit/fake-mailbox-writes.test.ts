@@ -203,7 +203,7 @@ describe('faults and controls', () => {
   });
 
   it('creates the event without a meeting, silently, where online meetings are not allowed', async () => {
-    harness.fake.faults.onlineMeetingsDisabledUsers.add(organizer.id);
+    harness.fake.faults.onlineMeetingsDisabledUsers = new Set([organizer.id]);
     const created = await create(meeting({ attendees: [] }));
     expect(created.json).toMatchObject({ isOnlineMeeting: false, onlineMeetingProvider: 'unknown', onlineMeeting: null });
     expect((await harness.graph('GET', `/v1.0/users/${organizer.id}/calendar`)).json.allowedOnlineMeetingProviders).toEqual([]);
