@@ -41,16 +41,21 @@ export async function executeBatch(context: FakeContext, caller: BatchCaller, pa
   context.counters.batchItems += parsed.length;
 
   const responses = new Map<string, BatchItemResponse>();
+  let dropConnection = false;
   for (const item of parsed) {
     // dependsOn may only name earlier items (checked in parseBatch), so they have already run.
     const failedDependency = (item.dependsOn ?? []).some((id) => (responses.get(id)?.status ?? 500) >= 400);
-    responses.set(item.id, failedDependency ? dependencyFailed(item, caller) : await executeItem(context, caller, item));
+    const outcome: BatchItemResponse & { dropConnection?: boolean } = failedDependency ? dependencyFailed(item, caller) : await executeItem(context, caller, item);
+    const { dropConnection: dropped, ...response } = outcome;
+    dropConnection ||= Boolean(dropped);
+    responses.set(item.id, response);
   }
-  return { status: 200, body: { responses: shuffled(context, [...responses.values()]) } };
+  return { status: 200, body: { responses: shuffled(context, [...responses.values()]) }, dropConnection };
 }
 
-async function executeItem(context: FakeContext, caller: BatchCaller, item: BatchItem): Promise<BatchItemResponse> {
+async function executeItem(context: FakeContext, caller: BatchCaller, item: BatchItem): Promise<BatchItemResponse & { dropConnection?: boolean }> {
   const method = item.method.toUpperCase();
+  context.batchItemLog.push({ id: item.id, method, url: item.url, headers: { ...(item.headers ?? {}) } });
   const ids = { requestId: randomUUID(), clientRequestId: item.headers?.['client-request-id'] ?? caller.clientRequestId };
   if (/^[a-z][a-z0-9+.-]*:/i.test(item.url)) {
     return itemResponse(item.id, { status: 400, body: errorEnvelope('BadRequest', 'Invalid request URL: a batch item url must be relative to the version, e.g. /users.', ids) });
@@ -80,8 +85,9 @@ function dependencyFailed(item: BatchItem, caller: BatchCaller): BatchItemRespon
   return itemResponse(item.id, { status: 424, body: errorEnvelope('FailedDependency', 'The request was not executed because a request it depends on failed.', ids) });
 }
 
-function itemResponse(id: string, result: GraphResult): BatchItemResponse {
-  return { id, status: result.status, headers: { 'Cache-Control': 'no-cache', 'Content-Type': GRAPH_CONTENT_TYPE, ...result.headers }, body: result.body };
+/** A lost answer inside a batch loses the whole batch's answer. */
+function itemResponse(id: string, result: GraphResult): BatchItemResponse & { dropConnection?: boolean } {
+  return { id, status: result.status, headers: { 'Cache-Control': 'no-cache', 'Content-Type': GRAPH_CONTENT_TYPE, ...result.headers }, body: result.body, dropConnection: result.dropConnection };
 }
 
 /** The items, or the message of the 400 that rejects the whole batch before anything runs. */

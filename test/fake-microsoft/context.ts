@@ -5,6 +5,7 @@ import type { FakeFaults } from './faults';
 import type { MailboxChanges } from './mailbox-changes';
 import type { AuthorizationCodes, SignedInUser } from './sign-in';
 import type { SubscriptionService } from './subscription-service';
+import type { MailboxStore } from './mailbox-store';
 
 /** What the next admin-consent page visits do; null means the default (consent in the tenant of the path). */
 export type ConsentAnswer = { tenantId: string } | { error: 'access_denied' | 'consent_required' } | null;
@@ -30,6 +31,18 @@ export interface FakeContext {
   mailboxChanges: MailboxChanges;
   /** Change-notification subscriptions and the notifications sent for them. */
   subscriptions: SubscriptionService;
+  /** What writes did to mailboxes, over the generated events; announces on mailboxChanges. */
+  mailboxes: MailboxStore;
+  /** Every $batch item as received: method, url and headers, so tests can assert what each carried. */
+  batchItemLog: BatchItemLogEntry[];
+}
+
+export interface BatchItemLogEntry {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  /** The id of the item within its batch. */
+  id: string;
 }
 
 export function graphBaseUrl(context: FakeContext): string {

@@ -15,6 +15,8 @@ export interface FakeCounters {
   batchRequests: number;
   /** Items carried in those batches (retried items counted again). */
   batchItems: number;
+  /** Events created by POST …/events (a repeated transactionId not counted). */
+  createdEvents: number;
   /** 'GET /users/{id}/calendars', 'POST /token', …; batch items as 'batch GET /users/{id}/calendars'. */
   byRoute: Record<string, number>;
   /** Change-notification subscriptions (see subscription-service.ts): successful creates, renewals (PATCH), reauthorizations, deletes. */
@@ -45,6 +47,7 @@ export function emptyCounters(): FakeCounters {
     graphRequests: 0,
     batchRequests: 0,
     batchItems: 0,
+    createdEvents: 0,
     byRoute: {},
     subscriptionsCreated: 0,
     subscriptionsRenewed: 0,

@@ -1,4 +1,6 @@
+import { generateRooms, type FakeRoom, type TenantRooms } from './rooms';
 import { GUID_PATTERN, SeededRandom, guidFrom } from './seeded-random';
+import type { FakeWorkingHours } from './working-hours';
 
 /** A directory user. Calendars and events are not stored: they are generated on request from these counts. */
 export interface FakeUser {
@@ -9,6 +11,10 @@ export interface FakeUser {
   jobTitle: string | null;
   calendarCount: number;
   eventsPerDay: number;
+  /** mailboxSettings.timeZone (Windows or IANA name); default one of a few zones, chosen per user. */
+  timeZone?: string;
+  /** Default Monday–Friday, 08:00–17:00 or so, in the mailbox time zone. */
+  workingHours?: FakeWorkingHours;
 }
 
 export interface FakeTenantOptions {
@@ -16,6 +22,8 @@ export interface FakeTenantOptions {
   displayName: string;
   /** A count of generated users, or one entry per user whose given fields override the generated ones. */
   users?: number | Partial<FakeUser>[];
+  /** Room mailboxes, 4 per building (one room list per building); default 12. */
+  rooms?: number | Partial<FakeRoom>[];
 }
 
 /** An "Azure app registration" in the publisher's home tenant, usable by any tenant that consents to it. */
@@ -27,7 +35,7 @@ export interface AppRegistration {
   requiredRoles: string[];
 }
 
-export interface Tenant {
+export interface Tenant extends TenantRooms {
   tenantId: string;
   displayName: string;
   /** The initial `<name>.onmicrosoft.com` domain; the token and consent endpoints accept it in place of the GUID. */
@@ -81,7 +89,7 @@ export class Directory {
       usersByKey.set(user.id.toLowerCase(), user);
       usersByKey.set(user.userPrincipalName.toLowerCase(), user);
     }
-    const tenant: Tenant = { tenantId, displayName: options.displayName, domain, users, consents: new Map(), usersByKey };
+    const tenant: Tenant = { tenantId, displayName: options.displayName, domain, users, consents: new Map(), usersByKey, ...generateRooms(tenantId, domain, options.rooms) };
     this.tenants.set(tenantId, tenant);
     return tenant;
   }

@@ -28,6 +28,12 @@ export interface FakeFaults {
   grantedLifetimeMinutes?: number;
   /** Overrides Graph's limit of active subscriptions per mailbox (1,000 for all apps together). */
   subscriptionsPerMailboxLimit?: number;
+  /** Mailboxes whose organisation offers no online-meeting provider: Graph then creates their events without a meeting, silently. */
+  onlineMeetingsDisabledUsers?: Set<string>;
+  /** The next event create is stored, then its connection destroyed without an answer: a lost response. */
+  dropNextCreateAnswer?: boolean;
+  /** The next `count` event writes (create, update, delete, cancel, respond) fail with this status and store nothing. */
+  failEventWrites?: { count: number; status: 503 | 504 | 500 };
 }
 
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 3599;

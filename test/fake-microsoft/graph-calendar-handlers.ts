@@ -1,13 +1,14 @@
 import { graphBaseUrl, type FakeContext } from './context';
-import type { FakeUser } from './directory';
-import { userInSet } from './faults';
+import { renderEvent, type EventRecord } from './event-record';
+import type { MailboxOwner } from './mailbox-owner';
 import { GraphError, nextLink, pagingNumber, project, selectedProperties, type GraphRequest, type GraphResult } from './graph-envelope';
-import { hasAnyRole, requireRole } from './graph-permissions';
-import { CALENDAR_PROPERTIES, EVENT_PROPERTIES, calendarsOf, eventsBetween } from './mailbox-content';
+import { hasAnyRole } from './graph-permissions';
+import { findCalendar, itemNotFound, onlineMeetingsAllowed, openMailbox, unknownProperty } from './mailbox-access';
+import { CALENDAR_PROPERTIES, EVENT_PROPERTIES, calendarsOf } from './mailbox-content';
+import { preferenceApplied, readPreferences, type RequestPreferences } from './request-preferences';
 
-/** The mailbox half of Graph (Exchange Online): calendars and calendarView. Its errors use the Error* codes. */
+/** The mailbox half of Graph (Exchange Online), reads: calendars, calendarView and single events. Its errors use the Error* codes. */
 
-const CALENDAR_ROLES = ['Calendars.ReadBasic.All', 'Calendars.Read', 'Calendars.ReadWrite'];
 const FULL_EVENT_ROLES = ['Calendars.Read', 'Calendars.ReadWrite'];
 // Properties Calendars.ReadBasic.All does not expose.
 const NON_BASIC_EVENT_PROPERTIES = ['body', 'bodyPreview'];
@@ -15,11 +16,11 @@ const DEFAULT_OUTLOOK_PAGE = 10;
 const MAX_OUTLOOK_PAGE = 1000;
 
 export function listCalendars(context: FakeContext, request: GraphRequest, userKey: string): GraphResult {
-  const user = openMailbox(context, request, userKey);
+  const owner = openMailbox(context, request, userKey);
   const { top, skip } = outlookPaging(request.query);
   const selected = selectedProperties(request.query, CALENDAR_PROPERTIES, unknownProperty('calendar'));
   const graphBase = graphBaseUrl(context);
-  const all = calendarsOf(graphBase, request.tenant, user);
+  const all = calendarsOf(graphBase, request.tenant, owner.mailbox, onlineMeetingsAllowed(context, owner));
   return ok({
     '@odata.context': `${graphBase}/$metadata#users('${userKey}')/calendars${selected ? `(${selected.join(',')})` : ''}`,
     value: all.slice(skip, skip + top).map((calendar) => project(calendar, selected, ['@odata.id', 'id'])),
@@ -29,8 +30,7 @@ export function listCalendars(context: FakeContext, request: GraphRequest, userK
 
 /** GET /users/{id}/calendar and /users/{id}/calendars/{cid}. */
 export function getCalendar(context: FakeContext, request: GraphRequest, userKey: string, calendarId?: string): GraphResult {
-  const user = openMailbox(context, request, userKey);
-  const calendar = findCalendar(context, request, user, calendarId);
+  const { calendar } = findCalendar(context, openMailbox(context, request, userKey), calendarId);
   const selected = selectedProperties(request.query, CALENDAR_PROPERTIES, unknownProperty('calendar'));
   const segment = calendarId === undefined ? 'calendar' : 'calendars';
   return ok({ '@odata.context': `${graphBaseUrl(context)}/$metadata#users('${userKey}')/${segment}/$entity`, ...project(calendar, selected, ['@odata.id', 'id']) });
@@ -38,58 +38,54 @@ export function getCalendar(context: FakeContext, request: GraphRequest, userKey
 
 /** GET /users/{id}/calendarView, /users/{id}/calendar/calendarView and /users/{id}/calendars/{cid}/calendarView. */
 export function listCalendarView(context: FakeContext, request: GraphRequest, userKey: string, calendarId?: string | null): GraphResult {
-  const user = openMailbox(context, request, userKey);
-  const calendar = findCalendar(context, request, user, calendarId ?? undefined);
+  const owner = openMailbox(context, request, userKey);
+  const { index } = findCalendar(context, owner, calendarId ?? undefined);
   const { windowStart, windowEnd } = timeWindow(request.query);
   const { top, skip } = outlookPaging(request.query);
   const selected = selectedProperties(request.query, EVENT_PROPERTIES, unknownProperty('event'));
-  const hidden = hasAnyRole(request, FULL_EVENT_ROLES) ? [] : NON_BASIC_EVENT_PROPERTIES;
-  const page: Record<string, unknown>[] = [];
-  let hasMore = false;
-  if (calendar.isDefaultCalendar) {
-    let index = 0;
-    for (const event of eventsBetween(request.tenant, user, windowStart, windowEnd)) {
-      if (index++ < skip) continue;
-      if (page.length === top) {
-        hasMore = true;
-        break;
-      }
-      page.push(withoutProperties(project(event, selected, ['@odata.etag', 'id']), hidden));
-    }
-  }
+  const preferences = readPreferences(request);
+  const events = context.mailboxes.eventsBetween(owner, index, windowStart.getTime(), windowEnd.getTime());
   const graphBase = graphBaseUrl(context);
   const viewPath = calendarId === undefined ? 'calendarView' : calendarId === null ? 'calendar/calendarView' : `calendars('${calendarId}')/calendarView`;
-  return ok({
-    '@odata.context': `${graphBase}/$metadata#users('${userKey}')/${viewPath}${selected ? `(${selected.join(',')})` : ''}`,
-    value: page,
-    ...(hasMore ? { '@odata.nextLink': nextLink(graphBase, request.path, request.rawQuery, '$skip', skip + top) } : {}),
-  });
+  return {
+    status: 200,
+    headers: preferenceApplied(preferences),
+    body: {
+      '@odata.context': `${graphBase}/$metadata#users('${userKey}')/${viewPath}${selected ? `(${selected.join(',')})` : ''}`,
+      value: events.slice(skip, skip + top).map((event) => eventView(request, event, selected, preferences)),
+      ...(skip + top < events.length ? { '@odata.nextLink': nextLink(graphBase, request.path, request.rawQuery, '$skip', skip + top) } : {}),
+    },
+  };
 }
 
-/**
- * What Exchange checks before it reads a mailbox: the app's calendar role, that the user exists,
- * an application access policy (forbiddenUsers), and that the user has an Exchange Online mailbox.
- */
-function openMailbox(context: FakeContext, request: GraphRequest, userKey: string): FakeUser {
-  requireRole(request, CALENDAR_ROLES, accessDenied);
-  const user = context.directory.findUser(request.tenant, userKey);
-  if (!user) throw new GraphError(404, 'ErrorInvalidUser', `The requested user '${userKey}' is invalid.`);
-  if (userInSet(context.faults.forbiddenUsers, user.id)) throw accessDenied();
-  if (user.mail === null || userInSet(context.faults.mailboxDisabledUsers, user.id)) {
-    throw new GraphError(404, 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.');
-  }
-  return user;
+/** GET /users/{id}/events/{eid}, /users/{id}/calendar/events/{eid}, /users/{id}/calendars/{cid}/events/{eid}: any event, a series master included. */
+export function getEvent(context: FakeContext, request: GraphRequest, userKey: string, eventId: string, calendarId?: string | null): GraphResult {
+  const owner = openMailbox(context, request, userKey);
+  const event = findEvent(context, owner, eventId, calendarId);
+  const selected = selectedProperties(request.query, EVENT_PROPERTIES, unknownProperty('event'));
+  const preferences = readPreferences(request);
+  return {
+    status: 200,
+    headers: preferenceApplied(preferences),
+    body: { '@odata.context': `${graphBaseUrl(context)}/$metadata#users('${userKey}')/events/$entity`, ...eventView(request, event, selected, preferences) },
+  };
 }
 
-/** calendarId undefined = the default calendar. */
-function findCalendar(context: FakeContext, request: GraphRequest, user: FakeUser, calendarId: string | undefined): Record<string, unknown> {
-  const calendars = calendarsOf(graphBaseUrl(context), request.tenant, user);
-  const calendar = calendarId === undefined ? calendars[0] : calendars.find((each) => each.id === calendarId);
-  if (!calendar) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
-  return calendar;
+/** An event of the mailbox, in the given calendar when the path names one (null: the default calendar). */
+export function findEvent(context: FakeContext, owner: MailboxOwner, eventId: string, calendarId?: string | null): EventRecord {
+  const event = context.mailboxes.find(owner, eventId);
+  if (!event) throw itemNotFound();
+  if (calendarId !== undefined && findCalendar(context, owner, calendarId ?? undefined).index !== event.calendarIndex) throw itemNotFound();
+  return event;
 }
 
-function timeWindow(query: URLSearchParams): { windowStart: Date; windowEnd: Date } {
+/** An event as this caller may read it: in its time zone, $select applied, body hidden from Calendars.ReadBasic.All. */
+export function eventView(request: GraphRequest, event: EventRecord, selected: string[] | undefined, preferences: RequestPreferences): Record<string, unknown> {
+  const hidden = hasAnyRole(request, FULL_EVENT_ROLES) ? [] : NON_BASIC_EVENT_PROPERTIES;
+  return withoutProperties(project(renderEvent(event, preferences.timeZone), selected, ['@odata.etag', 'id']), hidden);
+}
+
+export function timeWindow(query: URLSearchParams): { windowStart: Date; windowEnd: Date } {
   const rawStart = query.get('startDateTime');
   const rawEnd = query.get('endDateTime');
   if (!rawStart || !rawEnd) {
@@ -119,14 +115,6 @@ function outlookPaging(query: URLSearchParams): { top: number; skip: number } {
     top: pagingNumber(query, '$top', DEFAULT_OUTLOOK_PAGE, 1, MAX_OUTLOOK_PAGE, invalid('$top')),
     skip: pagingNumber(query, '$skip', 0, 0, Number.MAX_SAFE_INTEGER, invalid('$skip')),
   };
-}
-
-function accessDenied(): GraphError {
-  return new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
-}
-
-function unknownProperty(typeName: string): (name: string) => GraphError {
-  return (name) => new GraphError(400, 'RequestBroker--ParseUri', `Could not find a property named '${name}' on type 'microsoft.graph.${typeName}'.`);
 }
 
 function withoutProperties(resource: Record<string, unknown>, names: string[]): Record<string, unknown> {

@@ -3,6 +3,7 @@ import { graphBaseUrl, type FakeContext } from './context';
 import type { FakeUser, Tenant } from './directory';
 import { GraphError, nextLink, pagingNumber, project, selectedProperties, type GraphRequest, type GraphResult } from './graph-envelope';
 import { requireRole } from './graph-permissions';
+import { userSearch } from './user-search';
 
 /** The directory half of Graph (Entra ID): /organization and /users. Its errors use the Request_* / Authorization_* codes. */
 
@@ -26,7 +27,7 @@ const USER_READ_ROLES = ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.
 const ORGANIZATION_READ_ROLES = ['Directory.Read.All', 'Organization.Read.All', 'Directory.ReadWrite.All'];
 const DEFAULT_USERS_PAGE = 100;
 // Query options this fake does not implement: refusing them beats silently returning unfiltered data.
-const UNSUPPORTED_USER_OPTIONS = ['$filter', '$search', '$orderby', '$expand', '$count'];
+const UNSUPPORTED_USER_OPTIONS = ['$filter', '$orderby', '$expand'];
 // Looks like the start of a real directory skiptoken; what follows is ours.
 const SKIPTOKEN_PREFIX = 'RFNwdAIAAQAAA';
 
@@ -59,14 +60,22 @@ export function listUsers(context: FakeContext, request: GraphRequest): GraphRes
   if (unsupported) throw new GraphError(400, 'Request_UnsupportedQuery', `The fake Microsoft Graph does not implement ${unsupported} on /users.`);
   const top = pagingNumber(query, '$top', DEFAULT_USERS_PAGE, 1, 999, (raw) => new GraphError(400, 'Request_UnsupportedQuery', `Invalid page size specified: '${raw}'. Must be between 1 and 999 inclusive.`));
   const selected = selectUserProperties(query);
+  // concepts/aad-advanced-queries.md: $search needs ConsistencyLevel: eventual; without it $count=true is silently ignored.
+  const eventual = request.headers.consistencylevel?.trim().toLowerCase() === 'eventual';
+  const search = query.get('$search');
+  if (search !== null && !eventual) {
+    throw new GraphError(400, 'Request_UnsupportedQuery', "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'");
+  }
+  const users = search === null ? request.tenant.users : request.tenant.users.filter(userSearch(search));
   const skipToken = query.get('$skiptoken');
-  const offset = skipToken === null ? 0 : readSkipToken(context, request.tenant, skipToken);
-  const page = request.tenant.users.slice(offset, offset + top);
-  const hasMore = offset + top < request.tenant.users.length;
+  const offset = skipToken === null ? 0 : readSkipToken(context, request.tenant, skipToken, search);
+  const page = users.slice(offset, offset + top);
+  const hasMore = offset + top < users.length;
   const graphBase = graphBaseUrl(context);
   return ok({
     '@odata.context': `${graphBase}/$metadata#users${selected ? `(${selected.join(',')})` : ''}`,
-    ...(hasMore ? { '@odata.nextLink': nextLink(graphBase, '/users', request.rawQuery, '$skiptoken', writeSkipToken(context, request.tenant, offset + top)) } : {}),
+    ...(eventual && query.get('$count')?.toLowerCase() === 'true' ? { '@odata.count': users.length } : {}),
+    ...(hasMore ? { '@odata.nextLink': nextLink(graphBase, '/users', request.rawQuery, '$skiptoken', writeSkipToken(context, request.tenant, offset + top, search)) } : {}),
     value: page.map((user) => userView(request.tenant, user, selected)),
   });
 }
@@ -116,17 +125,18 @@ function selectUserProperties(query: URLSearchParams): string[] | undefined {
   return selectedProperties(query, USER_PROPERTIES, (name) => new GraphError(400, 'Request_BadRequest', `Could not find a property named '${name}' on type 'Microsoft.DirectoryServices.User'.`));
 }
 
-function writeSkipToken(context: FakeContext, tenant: Tenant, offset: number): string {
-  const payload = Buffer.from(JSON.stringify({ tenant: tenant.tenantId, offset })).toString('base64url');
+/** The token is bound to its search, so a page of one search cannot be read with another. */
+function writeSkipToken(context: FakeContext, tenant: Tenant, offset: number, search: string | null): string {
+  const payload = Buffer.from(JSON.stringify({ tenant: tenant.tenantId, offset, search })).toString('base64url');
   return `${SKIPTOKEN_PREFIX}${payload}.${signature(context, payload)}`;
 }
 
-function readSkipToken(context: FakeContext, tenant: Tenant, token: string): number {
+function readSkipToken(context: FakeContext, tenant: Tenant, token: string, search: string | null): number {
   const expired = new GraphError(400, 'Directory_ExpiredPageToken', 'The specified page token value has expired and can no longer be included in your request.');
   const [payload, givenSignature] = token.startsWith(SKIPTOKEN_PREFIX) ? token.slice(SKIPTOKEN_PREFIX.length).split('.') : [];
   if (!payload || givenSignature !== signature(context, payload)) throw expired;
-  const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { tenant: string; offset: number };
-  if (decoded.tenant !== tenant.tenantId || !Number.isInteger(decoded.offset) || decoded.offset < 0) throw expired;
+  const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { tenant: string; offset: number; search?: string | null };
+  if (decoded.tenant !== tenant.tenantId || (decoded.search ?? null) !== search || !Number.isInteger(decoded.offset) || decoded.offset < 0) throw expired;
   return decoded.offset;
 }
 

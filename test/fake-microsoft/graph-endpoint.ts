@@ -9,7 +9,7 @@ import { GRAPH_CONTENT_TYPE, errorEnvelope, throttledResult, type GraphResult } 
 import { executeGraphRoute, matchGraphRoute } from './graph-routes';
 import type { IncomingExchange, OutgoingResponse } from './http-exchange';
 
-const TRANSIENT_FAILURES: Record<number, { code: string; message: string }> = {
+export const TRANSIENT_FAILURES: Record<number, { code: string; message: string }> = {
   500: { code: 'generalException', message: 'General exception while processing.' },
   503: { code: 'serviceNotAvailable', message: 'The service is temporarily unavailable. Try the request again after a delay.' },
   504: { code: 'timeout', message: 'The operation timed out before it could be completed.' },
@@ -54,7 +54,8 @@ export async function handleGraphRequest(context: FakeContext, exchange: Incomin
       ...result.headers,
     },
     // 204 No Content (DELETE, reauthorize) has no body at all.
-    body: result.status === 204 ? '' : JSON.stringify(result.body),
+    body: result.body === undefined || result.status === 204 ? '' : JSON.stringify(result.body),
+    ...(result.dropConnection ? { destroyConnection: true } : {}),
   };
 }
 

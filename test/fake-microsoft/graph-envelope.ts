@@ -26,6 +26,8 @@ export interface GraphResult {
   body: unknown;
   /** Extra headers, such as Retry-After. */
   headers?: Record<string, string>;
+  /** The work is done but the answer is lost: the connection is destroyed instead (a faults.dropNextCreateAnswer). */
+  dropConnection?: boolean;
 }
 
 /** Thrown by a handler to answer with Graph's error envelope. */

@@ -3,6 +3,7 @@ import { getCalendar, listCalendarView, listCalendars } from './graph-calendar-h
 import { getOrganization, getUser, listUsers } from './graph-directory-handlers';
 import { GraphError, graphErrorResult, type GraphRequest, type GraphResult } from './graph-envelope';
 import { createSubscription, deleteSubscription, getSubscription, listSubscriptions, reauthorizeSubscription, updateSubscription } from './subscription-handlers';
+import { MAILBOX_ROUTES } from './mailbox-routes';
 
 /** May answer asynchronously (a subscription's validation handshake calls back the client first). */
 type RouteHandler = (context: FakeContext, request: GraphRequest, params: string[]) => GraphResult | Promise<GraphResult>;
@@ -35,6 +36,7 @@ const ROUTES: GraphRoute[] = [
   { method: 'PATCH', template: '/subscriptions/{id}', handle: (context, request, [id]) => updateSubscription(context, request, id) },
   { method: 'DELETE', template: '/subscriptions/{id}', handle: (context, request, [id]) => deleteSubscription(context, request, id) },
   { method: 'POST', template: '/subscriptions/{id}/reauthorize', handle: (context, request, [id]) => reauthorizeSubscription(context, request, id) },
+  ...MAILBOX_ROUTES,
 ];
 
 export interface RouteMatch {

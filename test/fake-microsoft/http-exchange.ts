@@ -17,6 +17,8 @@ export interface OutgoingResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** Destroy the connection instead of answering (a lost response). */
+  destroyConnection?: boolean;
 }
 
 export async function readExchange(request: IncomingMessage): Promise<IncomingExchange> {
@@ -41,6 +43,7 @@ export async function readExchange(request: IncomingMessage): Promise<IncomingEx
 export async function sendAfter(response: ServerResponse, outgoing: OutgoingResponse, delayMs: number): Promise<void> {
   if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
   if (response.destroyed) return;
+  if (outgoing.destroyConnection) return void response.destroy();
   const body = Buffer.from(outgoing.body, 'utf8');
   response.writeHead(outgoing.status, { ...outgoing.headers, 'Content-Length': String(body.length) });
   response.end(body);

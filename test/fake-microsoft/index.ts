@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccessTokenService } from './access-tokens';
 import { createServerCertificates } from './certificates';
-import type { ConsentAnswer, FakeContext } from './context';
+import type { BatchItemLogEntry, ConsentAnswer, FakeContext } from './context';
 import { emptyCounters, resetCountersInPlace, type FakeCounters } from './counters';
 import { Directory, type FakeTenantOptions, type FakeUser } from './directory';
 import { defaultFaults, resetFaultsInPlace, type FakeFaults } from './faults';
@@ -18,6 +18,8 @@ import { AuthorizationCodes, type SignedInUser } from './sign-in';
 import { GRAPH_DELIVERY_TIMING, type DeliveryTiming } from './notification-delivery';
 import { subscriptionControls, type FakeSubscriptions } from './subscription-controls';
 import { SubscriptionService } from './subscription-service';
+import { mailboxControls, type MailboxControls } from './mailbox-controls';
+import { MailboxStore } from './mailbox-store';
 
 /**
  * A fake of the Microsoft identity platform and Graph v1.0 on one HTTPS origin, for tests, the
@@ -31,6 +33,10 @@ export type { MailboxChange } from './mailbox-changes';
 export type { LifecycleEvent } from './change-notifications';
 export type { DeliveryTiming, NotificationDelivery } from './notification-delivery';
 export type { FakeSubscription, FakeSubscriptions } from './subscription-controls';
+export type { BatchItemLogEntry } from './context';
+export type { MailboxControls } from './mailbox-controls';
+export type { FakeRoom } from './rooms';
+export type { FakeWorkingHours } from './working-hours';
 
 export interface FakeMicrosoftOptions {
   /** Default 0: a free port. */
@@ -73,6 +79,10 @@ export interface FakeMicrosoft {
   mailboxChanges: MailboxChanges;
   /** Graph's change-notification subscriptions: inspect them, expire or age them, send lifecycle events, see what was delivered. */
   subscriptions: FakeSubscriptions;
+  /** Change mailboxes as their users would in Outlook (each change announced on mailboxChanges). */
+  mailbox: MailboxControls;
+  /** Every $batch item received (method, url, headers as sent), in arrival order. */
+  batchItemLog: BatchItemLogEntry[];
   /** Every HTTP request received ($batch items not included). */
   requestLog: Array<{ method: string; path: string; query: string; at: number }>;
   stop(): Promise<void>;
@@ -99,6 +109,8 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     batchSequence: 0,
     mailboxChanges,
     subscriptions: new SubscriptionService(counters, faults, mailboxChanges, { ...GRAPH_DELIVERY_TIMING, ...options.changeNotifications }),
+    mailboxes: new MailboxStore(mailboxChanges),
+    batchItemLog: [],
   };
   const requestLog: FakeMicrosoft['requestLog'] = [];
 
@@ -148,6 +160,8 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     mailboxChanges: context.mailboxChanges,
     subscriptions: subscriptionControls(context.subscriptions),
     requestLog,
+    mailbox: mailboxControls(context),
+    batchItemLog: context.batchItemLog,
     stop: async () => {
       context.subscriptions.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

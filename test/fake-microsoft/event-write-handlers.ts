@@ -1,0 +1,67 @@
+import { graphBaseUrl, type FakeContext } from './context';
+import type { EventRecord } from './event-record';
+import { cancelEvent, createEvent, deleteEvent, respondToEvent, updateEvent, type EventResponse } from './event-writes';
+import { consumeCountedFault } from './faults';
+import { eventView } from './graph-calendar-handlers';
+import { TRANSIENT_FAILURES } from './graph-endpoint';
+import { GraphError, type GraphRequest, type GraphResult } from './graph-envelope';
+import { CALENDAR_WRITE_ROLES, findCalendar, openMailbox } from './mailbox-access';
+import type { MailboxOwner } from './mailbox-owner';
+import { preferenceApplied, readPreferences } from './request-preferences';
+
+/**
+ * Graph's event write routes: POST …/events (201 with the event), PATCH …/events/{id} (200),
+ * DELETE (204), POST …/{cancel|accept|tentativelyAccept|decline} (202). All need
+ * Calendars.ReadWrite: without it, 403 ErrorAccessDenied and nothing changes.
+ */
+
+const ACTIONS = ['cancel', 'accept', 'tentativelyAccept', 'decline'];
+
+export function createEventRoute(context: FakeContext, request: GraphRequest, userKey: string, calendarId?: string | null): GraphResult {
+  const owner = openForWrite(context, request, userKey);
+  const { index } = findCalendar(context, owner, calendarId ?? undefined);
+  const { event } = createEvent(context, owner, index, request.body);
+  const result = eventResult(context, request, userKey, event, 201);
+  if (!context.faults.dropNextCreateAnswer) return result;
+  context.faults.dropNextCreateAnswer = false;
+  return { ...result, dropConnection: true };
+}
+
+export function updateEventRoute(context: FakeContext, request: GraphRequest, userKey: string, eventId: string, calendarId?: string | null): GraphResult {
+  const owner = openForWrite(context, request, userKey);
+  return eventResult(context, request, userKey, updateEvent(context, owner, eventId, calendarId, request.body), 200);
+}
+
+export function deleteEventRoute(context: FakeContext, request: GraphRequest, userKey: string, eventId: string, calendarId?: string | null): GraphResult {
+  deleteEvent(context, openForWrite(context, request, userKey), eventId, calendarId);
+  return { status: 204, body: undefined };
+}
+
+export function eventActionRoute(context: FakeContext, request: GraphRequest, userKey: string, eventId: string, action: string, calendarId?: string | null): GraphResult {
+  const matched = ACTIONS.find((name) => name.toLowerCase() === action.toLowerCase());
+  if (!matched) throw new GraphError(404, 'ResourceNotFound', 'Resource could not be discovered.');
+  const owner = openForWrite(context, request, userKey);
+  if (matched === 'cancel') cancelEvent(context, owner, eventId, calendarId);
+  else respondToEvent(context, owner, eventId, calendarId, matched as EventResponse, request.body);
+  return { status: 202, body: undefined };
+}
+
+/** The write role first, then the fault that fails the next writes (nothing is stored when it fires). */
+function openForWrite(context: FakeContext, request: GraphRequest, userKey: string): MailboxOwner {
+  const owner = openMailbox(context, request, userKey, CALENDAR_WRITE_ROLES);
+  const failure = context.faults.failEventWrites;
+  if (consumeCountedFault(failure)) {
+    const { code, message } = TRANSIENT_FAILURES[failure!.status] ?? TRANSIENT_FAILURES[500];
+    throw new GraphError(failure!.status, code, message);
+  }
+  return owner;
+}
+
+function eventResult(context: FakeContext, request: GraphRequest, userKey: string, event: EventRecord, status: number): GraphResult {
+  const preferences = readPreferences(request);
+  return {
+    status,
+    headers: preferenceApplied(preferences),
+    body: { '@odata.context': `${graphBaseUrl(context)}/$metadata#users('${userKey}')/events/$entity`, ...eventView(request, event, undefined, preferences) },
+  };
+}
