@@ -12,6 +12,8 @@ export interface FakeCounters {
   batchItems: number;
   /** 'GET /users/{id}/calendars', 'POST /token', …; batch items as 'batch GET /users/{id}/calendars'. */
   byRoute: Record<string, number>;
+  /** TLS handshakes completed: a client that keeps its connections alive adds none once warm. */
+  tlsConnections: number;
 }
 
 export function emptyCounters(): FakeCounters {
@@ -24,6 +26,7 @@ export function emptyCounters(): FakeCounters {
     batchRequests: 0,
     batchItems: 0,
     byRoute: {},
+    tlsConnections: 0,
   };
 }
 

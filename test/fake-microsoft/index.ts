@@ -96,6 +96,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
       await sendAfter(response, outgoing, isGraph ? (context.faults.graphLatencyMs ?? latencyMs) : latencyMs);
     })();
   });
+  server.on('secureConnection', () => context.counters.tlsConnections++);
   const port = await listen(server, options.port ?? 0);
   context.baseUrl = `https://127.0.0.1:${port}`;
 
