@@ -32,6 +32,12 @@ export interface FakeMicrosoftOptions {
   latencyMs?: number;
   /** Where to write ca.pem; default a fresh temporary directory, removed by stop(). */
   certDir?: string;
+  /**
+   * How long an idle keep-alive connection stays open; default Node's 5 s, announced in a
+   * `Keep-Alive: timeout=5` header that undici follows. 0: open until the client closes it, with no
+   * such header, so that whether a client reconnects after an idle spell is its own doing.
+   */
+  keepAliveTimeoutMs?: number;
 }
 
 export interface FakeMicrosoft {
@@ -97,6 +103,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     })();
   });
   server.on('secureConnection', () => context.counters.tlsConnections++);
+  if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
   const port = await listen(server, options.port ?? 0);
   context.baseUrl = `https://127.0.0.1:${port}`;
 
