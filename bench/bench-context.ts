@@ -78,8 +78,12 @@ const FAKE_KEEPS_IDLE_CONNECTIONS = 0;
 
 export async function startBench(settings: BenchSettings): Promise<BenchContext> {
   const fake = await startFakeMicrosoft({ latencyMs: settings.latencyMs, keepAliveTimeoutMs: FAKE_KEEPS_IDLE_CONNECTIONS });
-  // The default log level, as in production: logging is part of what the gateway costs.
-  const gateway = await startGateway(await gatewaySettings(fake), { XKIT_GRAPH_MAX_CONCURRENCY: String(settings.concurrency), LOG_LEVEL: 'info' });
+  // As deployed: production mode and the default log level, since logging is part of what the gateway costs.
+  const gateway = await startGateway(await gatewaySettings(fake), {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info',
+    XKIT_GRAPH_MAX_CONCURRENCY: String(settings.concurrency),
+  });
   const floor = startFloor(fake);
   const stop = async () => {
     await floor.stop();

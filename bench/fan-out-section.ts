@@ -73,7 +73,7 @@ const cpuRatio = (result: SizeResult) => pairedRatios(result.gateway.map((run) =
 
 function report(bench: BenchContext, results: SizeResult[]): string {
   const { latencyMs, concurrency, rounds } = bench.settings;
-  const fewer = roundsFor(LARGE_ORGANISATION, rounds) < rounds ? `, ${MAX_ROUNDS_WHEN_LARGE} from ${LARGE_ORGANISATION.toLocaleString('en-US')} users up (to finish in minutes)` : '';
+  const fewer = roundsFor(LARGE_ORGANISATION, rounds) < rounds ? ` (${MAX_ROUNDS_WHEN_LARGE} from ${LARGE_ORGANISATION.toLocaleString('en-US')} users up, to finish in minutes)` : '';
   const wall = markdownTable(
     ['users', 'rounds', 'Graph calls', 'minimum', 'token requests', 'latency bound', 'first after consent', 'gateway wall', 'floor wall', 'gateway / floor'],
     results.map((result) => {
@@ -108,7 +108,7 @@ function report(bench: BenchContext, results: SizeResult[]): string {
   return [
     '### Fan-out: all users with their calendars, gateway against the floor',
     '',
-    `Median of ${rounds} interleaved rounds per size${fewer} (min–max in brackets); ratios are taken round by round.`,
+    `Median of ${rounds} interleaved rounds per size${fewer}, min–max in brackets; ratios are taken round by round.`,
     'The floor is bench/floor-fan-out.ts: the same Graph calls by hand on node:https with keep-alive, in its own process.',
     '',
     wall,

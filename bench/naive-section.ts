@@ -26,7 +26,7 @@ export const naiveSection: BenchSection = {
       markdownTable(['users', 'naive calls', 'naive wall', 'gateway calls', 'gateway wall', 'gateway speed-up'], rows),
       '',
       `The naive client lists the users, then sends one GET /users/{id}/calendars per user, ${settings.concurrency} at a time on keep-alive connections. One gateway run each.`,
-      ...(skipped.length > 0 ? [`Not run above ${LARGEST_NAIVE_ORGANISATION.toLocaleString('en-US')} users (${skipped.join(', ')}): it would take minutes.`] : []),
+      ...(skipped.length > 0 ? [`Not run above ${LARGEST_NAIVE_ORGANISATION.toLocaleString('en-US')} users (${skipped.map((users) => users.toLocaleString('en-US')).join(', ')}): it would take minutes.`] : []),
     ].join('\n');
     return { markdown, targets: [] };
   },

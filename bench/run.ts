@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const settings = benchSettings();
   const sections = SECTIONS.filter((section) => settings.sections?.includes(section.name) ?? true);
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${mib(totalmem())}, node ${process.version}, CLK_TCK ${clockTicksPerSecond()}`);
-  console.log(`fake Microsoft latency ${settings.latencyMs} ms per response; XKIT_GRAPH_MAX_CONCURRENCY=${settings.concurrency}; gateway LOG_LEVEL=info`);
+  console.log(`fake Microsoft latency ${settings.latencyMs} ms per response; XKIT_GRAPH_MAX_CONCURRENCY=${settings.concurrency}; gateway NODE_ENV=production LOG_LEVEL=info`);
   console.log(`sections: ${sections.map((section) => section.name).join(', ')}; load average at start ${load()}\n`);
 
   const bench = await startBench(settings);
