@@ -2,19 +2,21 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { stopProcess, type GatewayProcess } from '../test/integration/harness';
+import { median, pairedRatios, spreadOf, type Spread } from './stats';
 
 export interface LoadResult {
   target: string;
   query: Query;
-  requestsPerSecond: number;
+  requestsPerSecond: Spread;
   p99Ms: number;
   errors: number;
+  /** requests per second over bare Apollo Server's, round by round */
+  vsBareApollo: Spread;
 }
 
-const CONNECTIONS = 10;
-const DURATION_SECONDS = 3;
-/** Rounds of every server × query; the table shows each one's median, so one noisy second cannot decide it. */
-const ROUNDS = 3;
+export const CONNECTIONS = 10;
+export const DURATION_SECONDS = 3;
+export const BARE_APOLLO = 'bare Apollo Server';
 
 export const QUERIES = {
   /** nothing but the HTTP and GraphQL stack (and, on the gateway, the API key check) */
@@ -59,24 +61,26 @@ export async function startBareServer(kind: 'apollo' | 'yoga', env: Record<strin
 
 /**
  * The gateway and the two bare servers, all running at once (an idle server costs nothing) and
- * measured in turn, round after round: a slow spell on the machine hits all of them alike.
+ * measured in turn, round after round: a slow spell on the machine hits all of them alike, and
+ * each round's ratio to bare Apollo compares runs a few seconds apart.
  */
-export async function overheadRuns(gateway: GatewayProcess, tenantId: string): Promise<LoadResult[]> {
+export async function overheadRuns(gateway: GatewayProcess, tenantId: string, rounds: number): Promise<LoadResult[]> {
   const variables = { t: tenantId };
   const apollo = await startBareServer('apollo', gateway.env);
   const yoga = await startBareServer('yoga', gateway.env);
   try {
     const targets: Target[] = [
       { name: 'gateway', url: gateway.url, headers: { authorization: `Bearer ${gateway.adminKey}` } },
-      { name: 'bare Apollo Server', url: apollo.url, headers: {} },
+      { name: BARE_APOLLO, url: apollo.url, headers: {} },
       { name: 'graphql-yoga', url: yoga.url, headers: {} },
     ];
     const queries = Object.keys(QUERIES) as Query[];
     const samples = new Map<string, autocannon.Result[]>();
     for (const target of targets) for (const query of queries) await load(target, query, variables, 1); // warm-up
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < rounds; round++) {
       for (const query of queries) {
-        for (const target of targets) {
+        // Who goes first turns too, so that no server always follows the same one.
+        for (const target of [...targets.slice(round % targets.length), ...targets.slice(0, round % targets.length)]) {
           const key = `${target.name}|${query}`;
           samples.set(key, [...(samples.get(key) ?? []), await load(target, query, variables, DURATION_SECONDS)]);
         }
@@ -84,13 +88,15 @@ export async function overheadRuns(gateway: GatewayProcess, tenantId: string): P
     }
     return targets.flatMap((target) =>
       queries.map((query) => {
+        const perSecond = (name: string) => samples.get(`${name}|${query}`)!.map((run) => run.requests.average);
         const runs = samples.get(`${target.name}|${query}`)!;
         return {
           target: target.name,
           query,
-          requestsPerSecond: median(runs.map((run) => run.requests.average)),
+          requestsPerSecond: spreadOf(perSecond(target.name)),
           p99Ms: median(runs.map((run) => run.latency.p99)),
           errors: runs.reduce((sum, run) => sum + run.errors + run.non2xx, 0),
+          vsBareApollo: pairedRatios(perSecond(target.name), perSecond(BARE_APOLLO)),
         };
       }),
     );
@@ -98,10 +104,4 @@ export async function overheadRuns(gateway: GatewayProcess, tenantId: string): P
     await apollo.stop();
     await yoga.stop();
   }
-}
-
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }

@@ -34,6 +34,8 @@ export interface FakeCounters {
   notificationDeliveriesAbandoned: number;
   /** Notifications never sent: the dropNotifications fault, or a subscription paused until reauthorized. */
   notificationsDropped: number;
+  /** TLS handshakes completed: a client that keeps its connections alive adds none once warm. */
+  tlsConnections: number;
 }
 
 export function emptyCounters(): FakeCounters {
@@ -58,6 +60,7 @@ export function emptyCounters(): FakeCounters {
     notificationDeliveriesAcknowledged: 0,
     notificationDeliveriesAbandoned: 0,
     notificationsDropped: 0,
+    tlsConnections: 0,
   };
 }
 

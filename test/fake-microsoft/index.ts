@@ -47,6 +47,12 @@ export interface FakeMicrosoftOptions {
   certDir?: string;
   /** Graph's deadlines and resend pauses for webhooks (default: 10 s handshake, 3 s notification, three short resends). */
   changeNotifications?: Partial<DeliveryTiming>;
+  /**
+   * How long an idle keep-alive connection stays open; default Node's 5 s, announced in a
+   * `Keep-Alive: timeout=5` header that undici follows. 0: open until the client closes it, with no
+   * such header, so that whether a client reconnects after an idle spell is its own doing.
+   */
+  keepAliveTimeoutMs?: number;
 }
 
 export interface FakeMicrosoft {
@@ -130,6 +136,8 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
       await sendAfter(response, outgoing, isGraph ? (context.faults.graphLatencyMs ?? latencyMs) : latencyMs);
     })();
   });
+  server.on('secureConnection', () => context.counters.tlsConnections++);
+  if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
   const port = await listen(server, options.port ?? 0);
   context.baseUrl = `https://127.0.0.1:${port}`;
   context.tokens.issuerBase = context.baseUrl;
