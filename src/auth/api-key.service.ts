@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { badInput, notFound } from '../errors';
 import type { Logger } from '../observability/logger';
 import { isGuid, validText } from '../validation/input-rules';
@@ -10,7 +10,7 @@ const CACHE_TTL_MS = 5_000;
 const hashOf = (key: string) => createHash('sha256').update(key).digest();
 
 /**
- * Admin API keys. Only SHA-256 hashes are stored. The hash list is cached briefly in memory so
+ * Admin API keys. Only SHA-256 hashes are stored; a revoked key stays as a tombstone. The hash list is cached briefly in memory so
  * authentication costs no database query; a key revoked on another replica stops working within 5 s.
  */
 export class ApiKeyService {
@@ -31,11 +31,14 @@ export class ApiKeyService {
    */
   async bootstrap(adminApiKey: string | null, production: boolean): Promise<{ generatedKey: string | null }> {
     if (adminApiKey) {
-      const keyHash = hashOf(adminApiKey).toString('hex');
-      if (!(await this.repository.existsBy({ keyHash }))) await this.insert('bootstrap (XKIT_ADMIN_API_KEY)', adminApiKey);
+      const existing = await this.repository.findOneBy({ keyHash: hashOf(adminApiKey).toString('hex') });
+      if (!existing) await this.insert('bootstrap (XKIT_ADMIN_API_KEY)', adminApiKey);
+      else if (existing.revokedAt) {
+        this.logger.warn('XKIT_ADMIN_API_KEY was revoked through the API and stays revoked; set it to a new key, or sign in with another key');
+      }
       return { generatedKey: null };
     }
-    if ((await this.repository.count()) > 0) return { generatedKey: null };
+    if ((await this.repository.countBy({ revokedAt: IsNull() })) > 0) return { generatedKey: null };
     if (production) {
       throw new Error('XKIT_ADMIN_API_KEY is required when NODE_ENV=production and no API key exists yet; generate one with: openssl rand -base64 32');
     }
@@ -56,7 +59,7 @@ export class ApiKeyService {
   }
 
   list(): Promise<ApiKeyEntity[]> {
-    return this.repository.find({ order: { createdAt: 'ASC' } });
+    return this.repository.find({ where: { revokedAt: IsNull() }, order: { createdAt: 'ASC' } });
   }
 
   async create(name: string): Promise<{ entity: ApiKeyEntity; key: string }> {
@@ -65,10 +68,11 @@ export class ApiKeyService {
   }
 
   async revoke(id: string, callerKeyId: string | null): Promise<boolean> {
-    const key = isGuid(id) ? await this.repository.findOneBy({ id }) : null;
+    const key = isGuid(id) ? await this.repository.findOneBy({ id, revokedAt: IsNull() }) : null;
     if (!key) throw notFound(`No API key with id "${id.slice(0, 64)}"; list them with { apiKeys { id name } }`);
     if (key.id === callerKeyId) throw badInput('You cannot revoke the key this request is using; use another key to revoke it');
-    await this.repository.delete({ id: key.id });
+    // Kept as a tombstone, so the same XKIT_ADMIN_API_KEY is not registered again at the next start.
+    await this.repository.update({ id: key.id }, { revokedAt: new Date() });
     this.cache = null;
     return true;
   }
@@ -80,6 +84,7 @@ export class ApiKeyService {
       keyHash: hashOf(key).toString('hex'),
       keyPrefix: key.slice(0, 8),
       createdAt: new Date(),
+      revokedAt: null,
     });
     await this.repository.save(entity);
     this.cache = null;
@@ -88,7 +93,7 @@ export class ApiKeyService {
 
   private async activeKeys() {
     if (!this.cache || Date.now() - this.cache.at > CACHE_TTL_MS) {
-      const rows = await this.repository.find({ select: { id: true, keyHash: true } });
+      const rows = await this.repository.find({ select: { id: true, keyHash: true }, where: { revokedAt: IsNull() } });
       this.cache = { at: Date.now(), keys: rows.map((row) => ({ id: row.id, hash: Buffer.from(row.keyHash, 'hex') })) };
     }
     return this.cache.keys;

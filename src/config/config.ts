@@ -141,7 +141,7 @@ function loadSecretKey(
     return { key, source: 'file' };
   }
   const key = randomBytes(32);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   writeFileSync(keyFile, key.toString('base64') + '\n', { mode: 0o600 });
   return { key, source: 'generated' };
 }

@@ -5,8 +5,6 @@ import { CatalogService } from '../catalog/catalog.service';
 import { GatewayKeys } from '../crypto/keys';
 import { GatewayError, badInput, notFound } from '../errors';
 import type { AppCredentials } from '../microsoft/app-token.service';
-import { ConsentStateEntity } from '../consent/consent-state.entity';
-import { TenantEntity } from '../tenants/tenant.entity';
 import { ConnectorEntity } from './connector.entity';
 import { isGuid, shorten, validText } from '../validation/input-rules';
 import { validClientId, validClientSecret, validScopes, validSlug } from './connector-input';
@@ -104,28 +102,29 @@ export class ConnectorService {
     }
     const credentialsChanged =
       (changes.clientId !== undefined && changes.clientId !== connector.clientId) || changes.clientSecretSealed !== undefined;
-    if (credentialsChanged) changes.credentialsVersion = connector.credentialsVersion + 1;
 
     const saved = await this.dataSource.transaction(async (manager) => {
       if (input.catalog) {
         const entry = await manager.findOneByOrFail(CatalogEntryEntity, { connectorId: connector.id });
         await manager.save(CatalogService.applyInput(entry, input.catalog));
       }
-      return manager.save(Object.assign(connector, changes));
+      // Only the given columns, and the version incremented by the database: two concurrent
+      // updates neither undo each other's fields nor reuse one credentials version.
+      await manager.update(ConnectorEntity, { id: connector.id }, {
+        ...changes,
+        ...(credentialsChanged ? { credentialsVersion: () => 'credentials_version + 1' } : {}),
+        updatedAt: new Date(),
+      });
+      return manager.findOneByOrFail(ConnectorEntity, { id: connector.id });
     });
     if (credentialsChanged) this.onCredentialsRetired(connector.id);
     return saved;
   }
 
-  /** Removes the connector with its catalog entry, tenants and pending consent states, all or nothing. */
+  /** Removes the connector; its catalog entry, tenants and pending consent states go with it (ON DELETE CASCADE). */
   async delete(id: string): Promise<boolean> {
     const connector = await this.findById(id);
-    await this.dataSource.transaction(async (manager) => {
-      await manager.delete(ConsentStateEntity, { connectorId: connector.id });
-      await manager.delete(TenantEntity, { connectorId: connector.id });
-      await manager.delete(CatalogEntryEntity, { connectorId: connector.id });
-      await manager.delete(ConnectorEntity, { id: connector.id });
-    });
+    await this.connectors.delete({ id: connector.id });
     this.onCredentialsRetired(connector.id);
     return true;
   }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import type { GatewayConfig } from '../config/config';
@@ -17,7 +17,7 @@ export function createDataSource(database: GatewayConfig['database']): DataSourc
   if (database.type === 'postgres') {
     return new DataSource({ type: 'postgres', url: database.url, entities, migrations, poolSize: 10 });
   }
-  if (database.path !== ':memory:') mkdirSync(dirname(resolve(database.path)), { recursive: true });
+  if (database.path !== ':memory:') createPrivateFile(resolve(database.path));
   return new DataSource({
     type: 'better-sqlite3',
     database: database.path,
@@ -51,6 +51,16 @@ export async function openDatabase(database: GatewayConfig['database']): Promise
     await lockHolder.release();
   }
   return dataSource;
+}
+
+/**
+ * The database holds sealed secrets and tenants' data: readable by the gateway's user only. SQLite
+ * gives its -wal and -shm files the database file's permissions, so they follow.
+ */
+function createPrivateFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  chmodSync(path, 0o600);
 }
 
 /** An arbitrary, fixed id for PostgreSQL's advisory lock around migrations. */
