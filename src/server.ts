@@ -4,7 +4,6 @@ import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { DataSource } from 'typeorm';
@@ -18,6 +17,8 @@ import { ConnectorService } from './connectors/connector.service';
 import { consentCallbackHandler } from './consent/consent-callback.route';
 import { ConsentResolver } from './consent/consent.resolver';
 import { ConsentService } from './consent/consent.service';
+import { mountConsole } from './console/mount-console';
+import { sandboxLandingPage } from './console/sandbox-landing-page';
 import type { GatewayContext } from './context';
 import { GatewayKeys } from './crypto/keys';
 import { DirectoryService, directoryArgumentChecks } from './directory/directory.service';
@@ -93,7 +94,7 @@ export async function createGateway(options: {
       // The schema has no cache hints, and Apollo's cache-control plugin wraps every field resolver
       // to look for them: a measurable cost on a page of a thousand users. no-store is set below.
       ApolloServerPluginCacheControlDisabled(),
-      ...(config.nodeEnv === 'production' ? [] : [ApolloServerPluginLandingPageLocalDefault({ embed: true })]),
+      ...(config.nodeEnv === 'production' ? [] : [sandboxLandingPage()]),
       argumentPreflight(directoryArgumentChecks),
       queryCostLimit(config.maxQueryCost),
       requestLogging(logger),
@@ -146,6 +147,7 @@ export async function createGateway(options: {
       },
     }),
   );
+  mountConsole(app, { connectors, catalog, consent, logger });
   app.get('/', (_req, res) => res.redirect('/graphql'));
 
   return {
