@@ -99,7 +99,11 @@ describe('the console when things go wrong', () => {
     const elsewhere = await get(`${stage.gateway.url}/connect/${live.slug}?returnTo=${encodeURIComponent('https://evil.example.com/')}`);
     expect(elsewhere.status).toBe(400);
     expect(elsewhere.body).toContain('is not allowed');
-    const started = await get(`${stage.gateway.url}/connect/${live.slug}?returnTo=${encodeURIComponent(`${stage.gateway.url}/done`)}`);
+    // The catalog passes returnTo on to its Connect buttons, for a SaaS that sends its admins there.
+    const returnTo = `${stage.gateway.url}/done`;
+    const listed = await get(`${stage.gateway.url}/catalog?returnTo=${encodeURIComponent(returnTo)}`);
+    expect(listed.body).toContain(`href="/connect/${live.slug}?returnTo=${encodeURIComponent(returnTo)}"`);
+    const started = await get(`${stage.gateway.url}/connect/${live.slug}?returnTo=${encodeURIComponent(returnTo)}`);
     expect(started.status).toBe(302);
     expect(started.location!.startsWith(`${stage.fake.url}/organizations/v2.0/adminconsent?`)).toBe(true);
     expect(started.location).toContain(`client_id=${live.clientId}`);

@@ -9,7 +9,7 @@ const stage = useStage();
 
 describe('the admin console', () => {
   it('sets up a connector in Azure\'s order: callback URL, credentials, catalog entry, permissions; then a consent link', async () => {
-    const { context, page, outsideRequests } = await stage.browser.newSession({ stubs: LOGO_STUB });
+    const { context, page, outsideRequests, pageErrors } = await stage.browser.newSession({ stubs: LOGO_STUB });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stage.gateway.url });
     await signIn(page, stage.gateway.url, stage.gateway.adminKey);
 
@@ -76,6 +76,8 @@ describe('the admin console', () => {
     await page.getByRole('link', { name: 'Team Calendars' }).waitFor();
     await screenshot(page, 'connectors');
     expect(outsideRequests).toEqual([]);
+    // No script error and no Content-Security-Policy violation on the way.
+    expect(pageErrors).toEqual([]);
   });
 
   it('lists a tenant that consented from the public catalog, with what it granted and what is missing', async () => {
@@ -115,7 +117,7 @@ describe('the admin console', () => {
 
   it('browses a tenant\'s users page by page and opens one user\'s calendars and week', async () => {
     const { tenant, organisation } = await consentedTenant(stage.gateway, stage.fake, { users: 30 });
-    const { page } = await stage.browser.newSession();
+    const { page, pageErrors } = await stage.browser.newSession();
     await signIn(page, stage.gateway.url, stage.gateway.adminKey, `#/tenants/${tenant.id}`);
     await page.getByRole('heading', { level: 1, name: `Users of ${tenant.displayName}` }).waitFor();
     const users = page.getByRole('list', { name: 'Users' }).getByRole('listitem');
@@ -143,6 +145,7 @@ describe('the admin console', () => {
 
     await page.getByRole('link', { name: 'Next week' }).click();
     await page.getByRole('heading', { level: 2, name: 'Events of the week' }).waitFor();
+    expect(pageErrors).toEqual([]);
   });
 
   it('works from the keyboard alone and at phone width', async () => {
