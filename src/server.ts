@@ -2,8 +2,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { DataSource } from 'typeorm';
@@ -17,6 +16,8 @@ import { ConnectorService } from './connectors/connector.service';
 import { consentCallbackHandler } from './consent/consent-callback.route';
 import { ConsentResolver } from './consent/consent.resolver';
 import { ConsentService } from './consent/consent.service';
+import { mountConsole } from './console/mount-console';
+import { sandboxLandingPage } from './console/sandbox-landing-page';
 import type { GatewayContext } from './context';
 import { GatewayKeys } from './crypto/keys';
 import { DirectoryService, directoryArgumentChecks } from './directory/directory.service';
@@ -109,7 +110,8 @@ export async function createGateway(options: {
       // The schema has no cache hints, and Apollo's cache-control plugin wraps every field resolver
       // to look for them: a measurable cost on a page of a thousand users. no-store is set below.
       ApolloServerPluginCacheControlDisabled(),
-      ...(config.nodeEnv === 'production' ? [] : [ApolloServerPluginLandingPageLocalDefault({ embed: true })]),
+      // Production serves no landing page (Apollo's default one loads from its CDN); /graphiql works offline.
+      config.nodeEnv === 'production' ? ApolloServerPluginLandingPageDisabled() : sandboxLandingPage(),
       requestAdmission({
         maxCost: config.maxQueryCost,
         argumentChecks: directoryArgumentChecks,
@@ -167,6 +169,7 @@ export async function createGateway(options: {
       },
     }),
   );
+  mountConsole(app, { connectors, catalog, consent, logger });
   app.get('/', (_req, res) => res.redirect('/graphql'));
 
   return {
