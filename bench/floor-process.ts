@@ -29,6 +29,6 @@ export function startFloor(fake: { url: string; caCertPath: string }): FloorProc
         });
         child.send({ token } satisfies FloorRequest);
       }),
-    stop: () => stopProcess(child),
+    stop: async () => void (await stopProcess(child)),
   };
 }

@@ -56,7 +56,7 @@ export async function startBareServer(kind: 'apollo' | 'yoga', env: Record<strin
     child.stdout!.once('data', (chunk) => resolve(JSON.parse(String(chunk)).port));
     child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
   });
-  return { url: `http://127.0.0.1:${port}`, stop: () => stopProcess(child) };
+  return { url: `http://127.0.0.1:${port}`, stop: async () => void (await stopProcess(child)) };
 }
 
 /**

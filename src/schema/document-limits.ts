@@ -1,7 +1,7 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import type { ValidationRule } from 'graphql';
+import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 
 /**
  * Bounds on the shape of a document, so that nobody, signed in or not, can make the gateway burn
@@ -19,8 +19,21 @@ export const DOCUMENT_LIMITS = {
 
 export const parseOptions = { maxTokens: DOCUMENT_LIMITS.tokens };
 
+/**
+ * The rules report a refusal as a validation error (HTTP 400, GRAPHQL_VALIDATION_FAILED) instead
+ * of throwing out of validation, which Apollo would answer as a 500.
+ */
+const refusal = {
+  exposeLimits: true,
+  propagateOnRejection: false,
+  onReject: [
+    (context: ValidationContext | null, error: GraphQLError) =>
+      context?.reportError(new GraphQLError(`${error.message.replace(/^Syntax Error: /, '')} Split the query into smaller ones.`)),
+  ],
+};
+
 export const documentLimitRules: ValidationRule[] = [
-  maxAliasesRule({ n: DOCUMENT_LIMITS.aliases, exposeLimits: true }) as ValidationRule,
-  maxDirectivesRule({ n: DOCUMENT_LIMITS.directives, exposeLimits: true }) as ValidationRule,
-  maxDepthRule({ n: DOCUMENT_LIMITS.depth, exposeLimits: true, ignoreIntrospection: true }) as ValidationRule,
+  maxAliasesRule({ n: DOCUMENT_LIMITS.aliases, ...refusal }) as ValidationRule,
+  maxDirectivesRule({ n: DOCUMENT_LIMITS.directives, ...refusal }) as ValidationRule,
+  maxDepthRule({ n: DOCUMENT_LIMITS.depth, ignoreIntrospection: true, ...refusal }) as ValidationRule,
 ];

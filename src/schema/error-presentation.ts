@@ -11,9 +11,22 @@ import { isGatewayError } from '../errors';
 export function isMeantForCaller(error: unknown): boolean {
   const original = unwrapResolverError(error);
   if (isGatewayError(original)) return true;
-  // graphql-js's and Apollo's own errors (syntax, validation, a bad HTTP request) wrap nothing.
-  return original instanceof GraphQLError && original.originalError === undefined;
+  if (!(original instanceof GraphQLError)) return false;
+  // Apollo's refusals of the request itself (syntax, validation, bad variables, a bad HTTP request).
+  if (typeof original.extensions.code === 'string' && CALLER_CODES.has(original.extensions.code)) return true;
+  // graphql-js's own execution errors wrap nothing.
+  return original.originalError === undefined;
 }
+
+const CALLER_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal error in the gateway; it was logged with the request id. Try again, and report it if it persists.';
 

@@ -34,6 +34,10 @@ export interface FakeCounters {
   notificationDeliveriesAbandoned: number;
   /** Notifications never sent: the dropNotifications fault, or a subscription paused until reauthorized. */
   notificationsDropped: number;
+  /** The most Graph requests the fake was answering at once ($batch counts 1), since the last reset. */
+  maxConcurrentGraphRequests: number;
+  /** Requests whose client closed the connection before the answer was sent (it gave up waiting). */
+  abandonedRequests: number;
   /** TLS handshakes completed: a client that keeps its connections alive adds none once warm. */
   tlsConnections: number;
 }
@@ -60,6 +64,8 @@ export function emptyCounters(): FakeCounters {
     notificationDeliveriesAcknowledged: 0,
     notificationDeliveriesAbandoned: 0,
     notificationsDropped: 0,
+    maxConcurrentGraphRequests: 0,
+    abandonedRequests: 0,
     tlsConnections: 0,
   };
 }

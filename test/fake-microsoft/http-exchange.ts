@@ -41,7 +41,16 @@ export async function readExchange(request: IncomingMessage): Promise<IncomingEx
 
 /** Writes the response after `delayMs`, which is how the fake simulates a distant service. */
 export async function sendAfter(response: ServerResponse, outgoing: OutgoingResponse, delayMs: number): Promise<void> {
-  if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+  // A client that hangs up ends the wait too, so a long simulated latency leaves no timer behind.
+  if (delayMs > 0) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, delayMs);
+      response.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
   if (response.destroyed) return;
   if (outgoing.destroyConnection) return void response.destroy();
   const body = Buffer.from(outgoing.body, 'utf8');

