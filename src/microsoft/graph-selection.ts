@@ -42,18 +42,23 @@ export interface MergedRead<K> {
  * of each group. Each key's `select` is a comma-joined list as graphSelect returns it.
  */
 export function mergeSelections<K extends { select: string }>(keys: readonly K[], resourceOf: (key: K) => string): Array<MergedRead<K>> {
-  const groups = new Map<string, { key: K; properties: string[]; positions: number[] }>();
+  const groups = new Map<string, { key: K; select: string; positions: number[] }>();
   keys.forEach((key, position) => {
     const resource = resourceOf(key);
     const group = groups.get(resource);
     if (!group) {
-      groups.set(resource, { key, properties: key.select.split(','), positions: [position] });
+      groups.set(resource, { key, select: key.select, positions: [position] });
       return;
     }
-    for (const property of key.select.split(',')) if (!group.properties.includes(property)) group.properties.push(property);
+    // Usually every key of a resource asks the same; only a different selection is merged property by property.
+    if (key.select !== group.select) {
+      const properties = group.select.split(',');
+      for (const property of key.select.split(',')) if (!properties.includes(property)) properties.push(property);
+      group.select = properties.join(',');
+    }
     group.positions.push(position);
   });
-  return [...groups.values()].map(({ key, properties, positions }) => ({ key, select: properties.join(','), positions }));
+  return [...groups.values()];
 }
 
 /** Spreads each merged read's result back to the positions of the keys it stands for. */
