@@ -4,6 +4,7 @@ import { fanOutSection } from './fan-out-section';
 import { idleSection } from './idle-section';
 import { naiveSection } from './naive-section';
 import { overheadSection } from './overhead-section';
+import { schedulesSection } from './schedules-section';
 import { clockTicksPerSecond } from './process-usage';
 import { mib } from './table';
 import { targetsTable, type TargetCheck } from './targets';
@@ -17,7 +18,7 @@ import { targetsTable, type TargetCheck } from './targets';
  * should run. The idle section must follow the fan-outs: its quiet minute is only quiet if
  * nothing runs during it.
  */
-const SECTIONS: BenchSection[] = [fanOutSection, naiveSection, idleSection, overheadSection];
+const SECTIONS: BenchSection[] = [fanOutSection, naiveSection, idleSection, schedulesSection, overheadSection];
 
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 

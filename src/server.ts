@@ -20,8 +20,9 @@ import { mountConsole } from './console/mount-console';
 import { sandboxLandingPage } from './console/sandbox-landing-page';
 import type { GatewayContext } from './context';
 import { GatewayKeys } from './crypto/keys';
+import { CalendarResolver } from './directory/calendar.resolver';
 import { DirectoryService, directoryArgumentChecks } from './directory/directory.service';
-import { UserCursorCodec } from './directory/user-cursor';
+import { PageCursorCodec } from './directory/page-cursor';
 import { UserResolver } from './directory/user.resolver';
 import { createEntityLoaders } from './entity-loaders';
 import { AdminSignIn } from './microsoft/admin-sign-in';
@@ -35,6 +36,11 @@ import { requestSignal } from './request-signal';
 import { buildGatewaySchema } from './schema/build-schema';
 import { documentLimitRules, parseOptions } from './schema/document-limits';
 import { presentError } from './schema/error-presentation';
+import { RoomListResolver } from './scheduling/room-list.resolver';
+import { schedulingArgumentChecks } from './scheduling/scheduling-arguments';
+import { SchedulingService } from './scheduling/scheduling.service';
+import { TenantSchedulingResolver } from './scheduling/tenant-scheduling.resolver';
+import { UserScheduleResolver } from './scheduling/user-schedule.resolver';
 import { requestAdmission } from './schema/request-admission';
 import { TenantResolver } from './tenants/tenant.resolver';
 import { TenantService } from './tenants/tenant.service';
@@ -77,7 +83,9 @@ export async function createGateway(options: {
     loginUrl: config.microsoftLoginUrl,
     allowedReturnOrigins: config.allowedReturnOrigins,
   });
-  const directory = new DirectoryService(tenants, graph, new UserCursorCodec(keys));
+  const cursors = new PageCursorCodec(keys);
+  const directory = new DirectoryService(tenants, graph, cursors);
+  const scheduling = new SchedulingService(tenants, graph, cursors);
 
   const instances = new Map<unknown, unknown>([
     [ConnectorResolver, new ConnectorResolver(connectors)],
@@ -85,6 +93,10 @@ export async function createGateway(options: {
     [ConsentResolver, new ConsentResolver(consent)],
     [TenantResolver, new TenantResolver(tenants, directory)],
     [UserResolver, new UserResolver(directory)],
+    [CalendarResolver, new CalendarResolver(directory)],
+    [TenantSchedulingResolver, new TenantSchedulingResolver(scheduling)],
+    [UserScheduleResolver, new UserScheduleResolver(scheduling)],
+    [RoomListResolver, new RoomListResolver(scheduling)],
     [ApiKeyResolver, new ApiKeyResolver(apiKeys)],
   ]);
   const schema = buildGatewaySchema({ get: (resolverClass) => instances.get(resolverClass) });
@@ -114,7 +126,7 @@ export async function createGateway(options: {
       config.nodeEnv === 'production' ? ApolloServerPluginLandingPageDisabled() : sandboxLandingPage(),
       requestAdmission({
         maxCost: config.maxQueryCost,
-        argumentChecks: directoryArgumentChecks,
+        argumentChecks: { ...directoryArgumentChecks(cursors), ...schedulingArgumentChecks(cursors) },
         listSizes: async () => ({ connectors: await connectors.count(), tenantsByConnector: await tenants.countsByConnector() }),
         introspectionNeedsKey: config.nodeEnv === 'production',
       }),

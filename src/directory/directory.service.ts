@@ -1,15 +1,28 @@
 import type { GatewayContext } from '../context';
-import { isGuid } from '../validation/input-rules';
+import { isGuid, validText } from '../validation/input-rules';
 import { badInput } from '../errors';
 import type { GraphClient } from '../microsoft/graph-client';
 import { listUsers, type GraphUser } from '../microsoft/graph-directory';
+import { EVENT_PROPERTIES } from '../microsoft/graph-events';
 import { MAX_CALENDAR_VIEW_DAYS, MAX_USERS_PAGE } from '../microsoft/graph-limits';
 import { graphPermissions, requireGranted } from '../microsoft/graph-permissions';
-import { createGraphLoaders, type GraphLoaders } from '../microsoft/graph-loaders';
+import { CALENDAR_PROPERTIES } from '../microsoft/graph-resources';
+import { graphSelect } from '../microsoft/graph-selection';
 import type { TenantEntity } from '../tenants/tenant.entity';
 import type { TenantService } from '../tenants/tenant.service';
-import { Calendar, Event, User, UserConnection } from './directory.types';
-import { UserCursorCodec } from './user-cursor';
+import { tenantGraphLoaders } from '../tenants/tenant-graph-loaders';
+import { Calendar, User, UserConnection } from './directory.types';
+import type { Event } from './event.types';
+import { PageCursorCodec } from './page-cursor';
+
+/** A page of users: which one, of which search, and whether to count them all. */
+export interface UsersRequest {
+  first: number;
+  after?: string | null;
+  search?: string | null;
+  /** totalCount is selected */
+  count: boolean;
+}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const USER_PRINCIPAL_NAME = /^[^\s/\\?#%@]{1,113}@[A-Za-z0-9.-]{1,255}$/;
@@ -19,20 +32,23 @@ export class DirectoryService {
   constructor(
     private readonly tenants: TenantService,
     private readonly graph: GraphClient,
-    private readonly cursors: UserCursorCodec,
+    private readonly cursors: PageCursorCodec,
   ) {}
 
-  async users(tenant: TenantEntity, first: number, after: string | null | undefined, context: GatewayContext): Promise<UserConnection> {
-    validPageSize(first);
-    const skipToken = after ? this.cursors.decode(tenant.id, after) : undefined;
+  async users(tenant: TenantEntity, request: UsersRequest, context: GatewayContext): Promise<UserConnection> {
+    validPageSize(request.first);
+    const search = validSearch(request.search);
+    const binding = { list: 'users' as const, search };
+    const skipToken = request.after ? this.cursors.decode(tenant.id, binding, request.after) : undefined;
     requireGranted(tenant.grantedScopes, graphPermissions.listUsers);
-    const page = await listUsers(this.graph, this.tenants.access(tenant, context), { top: first, skipToken });
+    const page = await listUsers(this.graph, this.tenants.access(tenant, context), { top: request.first, skipToken, search, count: request.count });
     return {
       nodes: page.users.map((user) => toUser(user, tenant)),
       pageInfo: {
         hasNextPage: page.nextSkipToken !== null,
-        endCursor: page.nextSkipToken === null ? null : this.cursors.encode(tenant.id, page.nextSkipToken),
+        endCursor: page.nextSkipToken === null ? null : this.cursors.encode(tenant.id, binding, page.nextSkipToken),
       },
+      totalCount: page.totalCount,
     };
   }
 
@@ -43,34 +59,58 @@ export class DirectoryService {
     return user ? toUser(user, tenant) : null;
   }
 
-  async calendars(user: User, context: GatewayContext): Promise<Calendar[]> {
+  /** `fields`: what the query selects of each calendar, so Graph is asked for those only. */
+  async calendars(user: User, fields: ReadonlySet<string>, context: GatewayContext): Promise<Calendar[]> {
     requireGranted(user.tenant.grantedScopes, graphPermissions.readCalendars);
-    return this.loaders(user.tenant, context).calendars.load(user.id);
+    const calendars = await this.loaders(user.tenant, context).calendars.load({ userId: user.id, select: graphSelect(CALENDAR_PROPERTIES, fields) });
+    return calendars.map((calendar) => ({ ...calendar, userId: user.id, tenant: user.tenant }));
   }
 
-  async events(user: User, start: Date, end: Date, context: GatewayContext): Promise<Event[]> {
+  /** The default calendar's events in the window; `fields`: what the query selects of each event. */
+  async events(user: User, start: Date, end: Date, fields: ReadonlySet<string>, context: GatewayContext): Promise<Event[]> {
     validEventWindow(start, end);
     requireGranted(user.tenant.grantedScopes, graphPermissions.readEvents);
-    return this.loaders(user.tenant, context).calendarView.load({ userId: user.id, start, end });
+    return this.loaders(user.tenant, context).calendarView.load({ userId: user.id, start, end, select: graphSelect(EVENT_PROPERTIES, fields) });
   }
 
-  /** One set of loaders per tenant per GraphQL request, so sibling fields share $batch calls. */
-  private loaders(tenant: TenantEntity, context: GatewayContext): GraphLoaders {
-    let loaders = context.graphLoaders.get(tenant.id);
-    if (!loaders) {
-      loaders = createGraphLoaders(this.graph, this.tenants.access(tenant, context));
-      context.graphLoaders.set(tenant.id, loaders);
-    }
-    return loaders;
+  /** One calendar's events in the window, batched with every other calendar's and user's of the tick. */
+  async calendarEvents(calendar: Calendar, start: Date, end: Date, fields: ReadonlySet<string>, context: GatewayContext): Promise<Event[]> {
+    validEventWindow(start, end);
+    requireGranted(calendar.tenant.grantedScopes, graphPermissions.readEvents);
+    const key = { userId: calendar.userId, calendarId: calendar.id, start, end, select: graphSelect(EVENT_PROPERTIES, fields) };
+    return this.loaders(calendar.tenant, context).calendarView.load(key);
+  }
+
+  private loaders(tenant: TenantEntity, context: GatewayContext) {
+    return tenantGraphLoaders(this.graph, this.tenants, tenant, context);
   }
 }
 
 /** Checks run before execution too (see argument-preflight), so bad input never reaches Microsoft. */
-export const directoryArgumentChecks = {
-  'Tenant.users': (args: { first: number }) => validPageSize(args.first),
-  'Tenant.user': (args: { id: string }) => validUserId(args.id),
-  'User.events': (args: { start: Date; end: Date }) => validEventWindow(args.start, args.end),
-};
+export function directoryArgumentChecks(cursors: PageCursorCodec) {
+  return {
+    'Tenant.users': (args: { first: number; after?: string | null; search?: string | null }) => {
+      validPageSize(args.first);
+      const search = validSearch(args.search);
+      // Which tenant it belongs to is checked when the tenant is known; list and search can be now.
+      if (args.after) cursors.decode(null, { list: 'users', search }, args.after);
+    },
+    'Tenant.user': (args: { id: string }) => validUserId(args.id),
+    'User.events': (args: { start: Date; end: Date }) => validEventWindow(args.start, args.end),
+    'Calendar.events': (args: { start: Date; end: Date }) => validEventWindow(args.start, args.end),
+  };
+}
+
+const MAX_SEARCH_LENGTH = 100;
+
+/** A users search: the start of a name, an address or a user principal name. Null or undefined: no search. */
+export function validSearch(search: string | null | undefined): string | undefined {
+  if (search === null || search === undefined) return undefined;
+  if (search.trim() === '') throw badInput('search cannot be empty: give the start of a name or an address, or leave search out to list every user', { field: 'search' });
+  const term = validText('search', search, MAX_SEARCH_LENGTH);
+  if (/["\\]/.test(term)) throw badInput('search cannot contain double quotes or backslashes (Graph\'s search syntax has no way to escape them): leave them out', { field: 'search' });
+  return term;
+}
 
 export function validPageSize(first: number): void {
   if (!Number.isInteger(first) || first < 1 || first > MAX_USERS_PAGE) {

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { TenantEntity } from '../tenants/tenant.entity';
 
 /** GraphQL shapes of what the gateway reads from a tenant's Microsoft 365 directory. */
@@ -18,22 +18,16 @@ export class EmailAddress {
 @ObjectType('Calendar')
 export class Calendar {
   @Field(() => ID) id!: string;
-  @Field() name!: string;
-  @Field(() => String, { nullable: true }) color!: string | null;
-  @Field(() => String, { nullable: true }) hexColor!: string | null;
-  @Field(() => Boolean, { nullable: true }) isDefaultCalendar!: boolean | null;
-  @Field(() => Boolean, { nullable: true }) canEdit!: boolean | null;
-  @Field(() => EmailAddress, { nullable: true }) owner!: EmailAddress | null;
-}
-
-@ObjectType('Event', { description: "An occurrence in the user's default calendar, times in UTC" })
-export class Event {
-  @Field(() => ID) id!: string;
-  @Field(() => String, { nullable: true }) subject!: string | null;
-  @Field() start!: Date;
-  @Field() end!: Date;
-  @Field() isAllDay!: boolean;
-  @Field(() => String, { nullable: true }) showAs!: string | null;
+  // Every field but id is read only when selected: a query for calendar ids downloads ids.
+  @Field() name?: string;
+  @Field(() => String, { nullable: true }) color?: string | null;
+  @Field(() => String, { nullable: true }) hexColor?: string | null;
+  @Field(() => Boolean, { nullable: true }) isDefaultCalendar?: boolean | null;
+  @Field(() => Boolean, { nullable: true }) canEdit?: boolean | null;
+  @Field(() => EmailAddress, { nullable: true }) owner?: EmailAddress | null;
+  /** Not fields: whose calendar it is, so its events batch per tenant. */
+  userId!: string;
+  tenant!: TenantEntity;
 }
 
 @ObjectType('User', { description: 'A user of the tenant, from Microsoft Graph' })
@@ -57,4 +51,6 @@ export class PageInfo {
 export class UserConnection {
   @Field(() => [User]) nodes!: User[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int, { nullable: true, description: 'How many users the list (or the search) holds; asked of Graph only when selected' })
+  totalCount?: number | null;
 }

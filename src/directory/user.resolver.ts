@@ -1,9 +1,11 @@
-import { Arg, Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../context';
+import { windowWeeks } from '../schema/field-costs';
+import { selectedFieldNames } from '../schema/selected-fields';
 import { DirectoryService } from './directory.service';
-import { Calendar, Event, User } from './directory.types';
-
-const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+import { Calendar, User } from './directory.types';
+import { Event } from './event.types';
 
 @Authorized()
 @Resolver(() => User)
@@ -15,25 +17,23 @@ export class UserResolver {
     description: 'null with a field error when Graph refuses this one user',
     complexity: ({ childComplexity }) => 2 + childComplexity,
   })
-  calendars(@Root() user: User, @Ctx() context: GatewayContext): Promise<Calendar[]> {
-    return this.directory.calendars(user, context);
+  calendars(@Root() user: User, @Ctx() context: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<Calendar[]> {
+    return this.directory.calendars(user, selectedFieldNames(info), context);
   }
 
   @FieldResolver(() => [Event], {
     nullable: true,
     description: "The default calendar's view of that window (at most 1825 days), in UTC",
     // A week of events costs about one page of children; longer windows cost proportionally more.
-    complexity: ({ args, childComplexity }) => {
-      const span = new Date(args.end).getTime() - new Date(args.start).getTime();
-      return 2 + Math.max(1, Math.ceil((Number.isFinite(span) ? span : 0) / WEEK_MS)) * childComplexity;
-    },
+    complexity: ({ args, childComplexity }) => 2 + windowWeeks(args) * childComplexity,
   })
   events(
     @Root() user: User,
     @Arg('start', () => Date) start: Date,
     @Arg('end', () => Date) end: Date,
     @Ctx() context: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Event[]> {
-    return this.directory.events(user, start, end, context);
+    return this.directory.events(user, start, end, selectedFieldNames(info), context);
   }
 }

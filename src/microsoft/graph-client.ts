@@ -79,9 +79,9 @@ export class GraphClient {
   }
 
   /** GET a relative URL such as `/users?$top=10`; throws GraphRequestError for a non-2xx answer. */
-  async get<T>(access: TenantAccess, relativeUrl: string): Promise<T> {
+  async get<T>(access: TenantAccess, relativeUrl: string, headers?: Record<string, string>): Promise<T> {
     const route = `GET ${graphRouteTemplate(relativeUrl)}`;
-    const answer = await this.send(access, 'GET', relativeUrl, route);
+    const answer = await this.send(access, 'GET', relativeUrl, route, undefined, headers);
     if (answer.status < 200 || answer.status >= 300) throw graphRequestErrorFrom(answer, route);
     return answer.body as T;
   }
@@ -175,6 +175,7 @@ export class GraphClient {
     relativeUrl: string,
     route: string,
     body?: unknown,
+    extraHeaders?: Record<string, string>,
   ): Promise<GraphAnswer> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     let renewedToken = false;
@@ -185,7 +186,7 @@ export class GraphClient {
       freshToken = false;
       let answer: GraphAnswer;
       try {
-        answer = await this.limitFor(access.tenantId).run(() => this.exchange(method, relativeUrl, token, payload, access.signal), access.signal);
+        answer = await this.limitFor(access.tenantId).run(() => this.exchange(method, relativeUrl, token, payload, access.signal, extraHeaders), access.signal);
       } catch (error) {
         if (!(error instanceof MicrosoftUnreachable)) throw this.stopped(error, access, route);
         graphRequests.inc({ route, status: error.timedOut ? 'timeout' : 'network_error' });
@@ -239,8 +240,8 @@ export class GraphClient {
     }
   }
 
-  private async exchange(method: 'GET' | 'POST', relativeUrl: string, token: string, payload: string | undefined, signal?: AbortSignal): Promise<GraphAnswer> {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
+  private async exchange(method: 'GET' | 'POST', relativeUrl: string, token: string, payload: string | undefined, signal?: AbortSignal, extraHeaders?: Record<string, string>): Promise<GraphAnswer> {
+    const headers: Record<string, string> = { ...extraHeaders, authorization: `Bearer ${token}`, accept: 'application/json' };
     if (payload !== undefined) headers['content-type'] = 'application/json';
     const response = await this.http.send(method, `${this.baseUrl}${relativeUrl}`, { headers, body: payload, signal });
     const parsed = parseJson(response.text);

@@ -14,3 +14,26 @@ export const MAX_BATCH_REQUESTS = 20;
  * directory's documented 1..999 and Outlook's 1000, so one constant is safe for both.
  */
 export const OUTLOOK_PAGE_SIZE = 999;
+
+/**
+ * Mailboxes per getSchedule call. Graph takes up to 100 (101 is ErrorMailboxDataArrayTooBig),
+ * but documents 20; 20 per call, carried 20 calls to a `$batch`, keeps each call small and
+ * lets Outlook serve a page of people in parallel.
+ */
+export const MAX_SCHEDULES_PER_CALL = 20;
+
+/** Mailboxes one `schedules` or `meetingTimes` field may ask for: what one getSchedule call could take. */
+export const MAX_SCHEDULE_MAILBOXES = 100;
+
+/** getSchedule windows must be shorter than this ("less than 62 days"). */
+export const SCHEDULE_WINDOW_DAYS_BELOW = 62;
+
+/** getSchedule's availabilityViewInterval, in minutes (default 30). */
+export const MIN_SCHEDULE_INTERVAL_MINUTES = 5;
+export const MAX_SCHEDULE_INTERVAL_MINUTES = 1440;
+
+/**
+ * `$top` of the places API. Graph's default page is 100 and it has served $top=300; its maximum
+ * is not documented, so the gateway stays at the 999 it uses for other lists.
+ */
+export const MAX_PLACES_PAGE = 999;

@@ -2,32 +2,37 @@ import DataLoader from 'dataloader';
 import type { GraphClient, TenantAccess } from './graph-client';
 import { GraphRequestError, graphRequestErrorFrom } from './graph-request-error';
 import { readPagesInBatches, type PagedRead } from './graph-paged-batch';
-import {
-  CALENDAR_SELECT,
-  EVENT_SELECT,
-  USER_SELECT,
-  toGraphCalendar,
-  toGraphEvent,
-  toGraphUser,
-  UnexpectedPayloadError,
-  type GraphCalendar,
-  type GraphEvent,
-  type GraphUser,
-} from './graph-resources';
+import { toGraphEvent, type GraphEvent } from './graph-events';
+import { ROOM_SELECT, toGraphRoom, type GraphRoom } from './graph-places';
+import { USER_SELECT, toGraphCalendar, toGraphUser, UnexpectedPayloadError, type GraphCalendar, type GraphUser } from './graph-resources';
+import { createScheduleLoader, type ScheduleKey } from './graph-schedule-loader';
+import type { GraphSchedule } from './graph-schedules';
+import { mergeSelections, spreadToPositions } from './graph-selection';
 import { OUTLOOK_PAGE_SIZE } from './graph-limits';
 import { toGatewayError } from './to-gateway-error';
 
+/** A user's calendars, with the `$select` the query's fields need (see graph-selection). */
+export interface CalendarsKey {
+  userId: string;
+  select: string;
+}
 
+/** The events of a window in a user's default calendar, or in `calendarId`. */
 export interface CalendarViewKey {
   userId: string;
+  calendarId?: string;
   start: Date;
   end: Date;
+  select: string;
 }
 
 export interface GraphLoaders {
   user: DataLoader<string, GraphUser | null>;
-  calendars: DataLoader<string, GraphCalendar[]>;
+  calendars: DataLoader<CalendarsKey, GraphCalendar[], string>;
   calendarView: DataLoader<CalendarViewKey, GraphEvent[], string>;
+  schedule: DataLoader<ScheduleKey, GraphSchedule, string>;
+  /** by room list email */
+  roomsOfList: DataLoader<string, GraphRoom[]>;
 }
 
 /**
@@ -39,44 +44,56 @@ export interface GraphLoaders {
 export function createGraphLoaders(graph: GraphClient, access: TenantAccess): GraphLoaders {
   return {
     user: new DataLoader((userIds) => loadUsers(graph, access, userIds)),
-    calendars: new DataLoader((userIds) =>
+    calendars: new DataLoader(
+      async (keys) => {
+        const merged = mergeSelections(keys, (key) => key.userId);
+        const reads = merged.map(({ key, select }) => ({
+          key: key.userId,
+          userId: key.userId,
+          route: 'GET /users/{id}/calendars',
+          url: `/users/${encodeURIComponent(key.userId)}/calendars?$select=${select}&$top=${OUTLOOK_PAGE_SIZE}`,
+        }));
+        return spreadToPositions(merged, await loadCollections(graph, access, reads, toGraphCalendar), keys.length);
+      },
+      { cacheKeyFn: (key) => `${key.userId}|${key.select}` },
+    ),
+    calendarView: new DataLoader(
+      async (keys) => {
+        const merged = mergeSelections(keys, calendarViewResource);
+        const reads = merged.map(({ key, select }) => ({
+          key: calendarViewResource(key),
+          userId: key.userId,
+          route: key.calendarId === undefined ? 'GET /users/{id}/calendarView' : 'GET /users/{id}/calendars/{id}/calendarView',
+          url:
+            `/users/${encodeURIComponent(key.userId)}${key.calendarId === undefined ? '' : `/calendars/${encodeURIComponent(key.calendarId)}`}/calendarView` +
+            `?startDateTime=${key.start.toISOString()}&endDateTime=${key.end.toISOString()}` +
+            `&$select=${select}&$top=${OUTLOOK_PAGE_SIZE}`,
+          // UTC is already Graph's default; saying so keeps a mailbox setting from changing it.
+          headers: { Prefer: 'outlook.timezone="UTC"' },
+        }));
+        return spreadToPositions(merged, await loadCollections(graph, access, reads, toGraphEvent), keys.length);
+      },
+      { cacheKeyFn: (key) => `${calendarViewResource(key)}|${key.select}` },
+    ),
+    schedule: createScheduleLoader(graph, access),
+    roomsOfList: new DataLoader((listEmails) =>
       loadCollections(
         graph,
         access,
-        userIds.map((userId) => ({
-          key: userId,
-          userId,
-          route: 'GET /users/{id}/calendars',
-          url: `/users/${encodeURIComponent(userId)}/calendars?$select=${CALENDAR_SELECT}&$top=${OUTLOOK_PAGE_SIZE}`,
+        listEmails.map((email) => ({
+          key: email,
+          route: 'GET /places/{id}/microsoft.graph.roomList/rooms',
+          url: `/places/${encodeURIComponent(email)}/microsoft.graph.roomList/rooms?$select=${ROOM_SELECT}&$top=${OUTLOOK_PAGE_SIZE}`,
         })),
-        toGraphCalendar,
+        toGraphRoom,
       ),
-    ),
-    calendarView: new DataLoader(
-      (keys) =>
-        loadCollections(
-          graph,
-          access,
-          keys.map((key) => ({
-            key: calendarViewCacheKey(key),
-            userId: key.userId,
-            route: 'GET /users/{id}/calendarView',
-            url:
-              `/users/${encodeURIComponent(key.userId)}/calendarView` +
-              `?startDateTime=${key.start.toISOString()}&endDateTime=${key.end.toISOString()}` +
-              `&$select=${EVENT_SELECT}&$top=${OUTLOOK_PAGE_SIZE}`,
-            // UTC is already Graph's default; saying so keeps a mailbox setting from changing it.
-            headers: { Prefer: 'outlook.timezone="UTC"' },
-          })),
-          toGraphEvent,
-        ),
-      { cacheKeyFn: calendarViewCacheKey },
     ),
   };
 }
 
-export function calendarViewCacheKey(key: CalendarViewKey): string {
-  return `${key.userId}|${key.start.toISOString()}|${key.end.toISOString()}`;
+/** Which calendar view a key reads, whatever fields it selects. */
+function calendarViewResource(key: CalendarViewKey): string {
+  return `${key.userId}|${key.calendarId ?? ''}|${key.start.toISOString()}|${key.end.toISOString()}`;
 }
 
 async function loadUsers(
@@ -111,7 +128,7 @@ async function loadUsers(
 async function loadCollections<T>(
   graph: GraphClient,
   access: TenantAccess,
-  reads: Array<PagedRead & { userId: string }>,
+  reads: Array<PagedRead & { userId?: string }>,
   toItem: (raw: Record<string, unknown>) => T,
 ): Promise<Array<T[] | Error>> {
   let results;
@@ -128,7 +145,7 @@ async function loadCollections<T>(
 }
 
 /** An answer we cannot read (a missing id, a date in another zone) fails its own key with the reason; a bug still throws. */
-function mapped<T>(map: () => T, route: string, userId: string): T | Error {
+function mapped<T>(map: () => T, route: string, userId: string | undefined): T | Error {
   try {
     return map();
   } catch (error) {

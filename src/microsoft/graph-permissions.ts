@@ -22,6 +22,9 @@ export const graphPermissions = {
   readUser: { action: 'read users', allowedBy: DIRECTORY_READERS, suggested: 'User.Read.All' },
   readCalendars: { action: 'read calendars', allowedBy: CALENDAR_READERS, suggested: 'Calendars.Read' },
   readEvents: { action: 'read events', allowedBy: CALENDAR_READERS, suggested: 'Calendars.Read' },
+  // getSchedule: free/busy with subjects; Calendars.ReadBasic.All is enough.
+  readSchedules: { action: 'read free/busy schedules', allowedBy: CALENDAR_READERS, suggested: 'Calendars.Read' },
+  readPlaces: { action: 'read rooms and room lists', allowedBy: ['Place.Read.All', 'Place.ReadWrite.All'], suggested: 'Place.Read.All' },
   readOrganization: {
     action: "read the organisation's name",
     allowedBy: ['Directory.Read.All', 'Organization.Read.All', 'Directory.ReadWrite.All'],
@@ -35,6 +38,8 @@ const reconsent = (role: string) =>
 /** The permission a Graph route template needs, e.g. `GET /users/{id}/calendars`; null when unknown. */
 export function permissionOfRoute(route: string): GraphPermission | null {
   const path = route.replace(/^[A-Z]+ /, '');
+  if (/\/getSchedule\b/.test(path)) return graphPermissions.readSchedules;
+  if (path.startsWith('/places')) return graphPermissions.readPlaces;
   if (/\/(calendarView|events)\b/.test(path)) return graphPermissions.readEvents;
   if (/\/calendars?\b/.test(path)) return graphPermissions.readCalendars;
   if (path.startsWith('/organization')) return graphPermissions.readOrganization;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PropertyTable } from './graph-selection';
 
 /**
  * The Graph resources the gateway reads, as plain typed objects, and the `$select` lists that
@@ -24,18 +25,18 @@ export interface GraphCalendar {
   owner: { name: string | null; address: string | null } | null;
 }
 
-export interface GraphEvent {
-  id: string;
-  subject: string | null;
-  start: Date;
-  end: Date;
-  isAllDay: boolean;
-  showAs: string | null;
-}
-
 export const USER_SELECT = 'id,displayName,mail,userPrincipalName,jobTitle';
-export const CALENDAR_SELECT = 'id,name,color,hexColor,isDefaultCalendar,canEdit,owner';
-export const EVENT_SELECT = 'id,subject,start,end,isAllDay,showAs';
+
+/** Which Graph calendar properties carry each field of GraphCalendar, for `$select`. */
+export const CALENDAR_PROPERTIES: PropertyTable = {
+  id: ['id'],
+  name: ['name'],
+  color: ['color'],
+  hexColor: ['hexColor'],
+  isDefaultCalendar: ['isDefaultCalendar'],
+  canEdit: ['canEdit'],
+  owner: ['owner'],
+};
 
 /** Graph sent something the gateway cannot read (a missing id, a field of the wrong type): Microsoft's failure, not ours. */
 export class UnexpectedPayloadError extends Error {
@@ -48,7 +49,6 @@ export class UnexpectedPayloadError extends Error {
 const text = z.string().nullish();
 const flag = z.boolean().nullish();
 const id = z.string().min(1);
-const dateTimeTimeZone = z.object({ dateTime: z.string(), timeZone: z.string().nullish() });
 
 const userPayload = z.object({ id, displayName: text, mail: text, userPrincipalName: text, jobTitle: text });
 const calendarPayload = z.object({
@@ -60,11 +60,10 @@ const calendarPayload = z.object({
   canEdit: flag,
   owner: z.object({ name: text, address: text }).nullish(),
 });
-const eventPayload = z.object({ id, subject: text, start: dateTimeTimeZone, end: dateTimeTimeZone, isAllDay: flag, showAs: text });
 
 const organizationPayload = z.object({ id, displayName: text });
 
-function parsePayload<T>(schema: z.ZodType<T>, raw: unknown, what: string): T {
+export function parsePayload<T>(schema: z.ZodType<T>, raw: unknown, what: string): T {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
@@ -98,18 +97,6 @@ export function toGraphCalendar(raw: unknown): GraphCalendar {
     isDefaultCalendar: calendar.isDefaultCalendar ?? null,
     canEdit: calendar.canEdit ?? null,
     owner: calendar.owner ? { name: calendar.owner.name ?? null, address: calendar.owner.address ?? null } : null,
-  };
-}
-
-export function toGraphEvent(raw: unknown): GraphEvent {
-  const event = parsePayload(eventPayload, raw, 'an event');
-  return {
-    id: event.id,
-    subject: event.subject ?? null,
-    start: graphDateTimeToDate(event.start),
-    end: graphDateTimeToDate(event.end),
-    isAllDay: event.isAllDay === true,
-    showAs: event.showAs ?? null,
   };
 }
 

@@ -12,6 +12,11 @@ const FIXED_SEGMENTS = new Set([
   'members',
   'me',
   'mailboxSettings',
+  'getSchedule',
+  'places',
+  'microsoft.graph.room',
+  'microsoft.graph.roomList',
+  'rooms',
 ]);
 
 /**

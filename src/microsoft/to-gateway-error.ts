@@ -92,6 +92,8 @@ function notFoundMessage(error: GraphRequestError, context: GraphErrorContext): 
 
 function describeRoute(route: string): string {
   const path = route.replace(/^[A-Z]+ /, '');
+  if (/\/getSchedule\b/.test(path)) return 'the free/busy schedules';
+  if (path.startsWith('/places')) return 'the rooms';
   if (/\/calendarView\b/.test(path)) return 'the calendar view';
   if (/\/calendars?\b/.test(path)) return 'the calendars';
   if (path.startsWith('/organization')) return 'the organisation';

@@ -6,7 +6,11 @@ import { ApiKeyResolver } from '../auth/api-key.resolver';
 import { CatalogResolver } from '../catalog/catalog.resolver';
 import { ConnectorResolver } from '../connectors/connector.resolver';
 import { ConsentResolver } from '../consent/consent.resolver';
+import { CalendarResolver } from '../directory/calendar.resolver';
 import { UserResolver } from '../directory/user.resolver';
+import { RoomListResolver } from '../scheduling/room-list.resolver';
+import { TenantSchedulingResolver } from '../scheduling/tenant-scheduling.resolver';
+import { UserScheduleResolver } from '../scheduling/user-schedule.resolver';
 import { TenantResolver } from '../tenants/tenant.resolver';
 
 export const resolvers = [
@@ -15,6 +19,10 @@ export const resolvers = [
   ConsentResolver,
   TenantResolver,
   UserResolver,
+  CalendarResolver,
+  TenantSchedulingResolver,
+  UserScheduleResolver,
+  RoomListResolver,
   ApiKeyResolver,
 ] as const;
 

@@ -54,7 +54,7 @@ export function requestAdmission(options: AdmissionOptions): ApolloServerPlugin<
             }
             if (cost > options.maxCost) {
               throw badInput(
-                `This query's estimated cost is ${cost}, above the limit of ${options.maxCost}. Ask for fewer users per page (users(first: …)) and follow pageInfo.endCursor, use a shorter events window, or query one tenant at a time.`,
+                `This query's estimated cost is ${cost}, above the limit of ${options.maxCost}. Ask for fewer users per page (users(first: …)) and follow pageInfo.endCursor, use a shorter events or schedule window, or query one tenant at a time.`,
                 { cost, maxCost: options.maxCost },
               );
             }

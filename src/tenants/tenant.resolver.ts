@@ -1,8 +1,10 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../context';
 import { ConnectorEntity } from '../connectors/connector.entity';
 import { DirectoryService } from '../directory/directory.service';
 import { AccessToken, User, UserConnection } from '../directory/directory.types';
+import { selectedFieldNames } from '../schema/selected-fields';
 import { TenantEntity } from './tenant.entity';
 import { TenantService } from './tenant.service';
 
@@ -59,9 +61,12 @@ export class TenantResolver {
     @Root() tenant: TenantEntity,
     @Arg('first', () => Int, { defaultValue: 100 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
+    @Arg('search', () => String, { nullable: true, description: 'Users whose display name (a word of it), mail or user principal name starts with this' })
+    search: string | null | undefined,
     @Ctx() context: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<UserConnection> {
-    return this.directory.users(tenant, first, after, context);
+    return this.directory.users(tenant, { first, after, search, count: selectedFieldNames(info).has('totalCount') }, context);
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'By Graph id or user principal name; null when there is none' })

@@ -26,8 +26,14 @@ async function main(): Promise<void> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   });
 
-  const { connector } = await readyConnector(gateway, fake, { scopes: ['Directory.Read.All', 'User.Read.All', 'Calendars.Read'] });
-  const organisation = fake.addTenant({ displayName: 'Contoso Demo', users });
+  const { connector } = await readyConnector(gateway, fake, { scopes: ['Directory.Read.All', 'User.Read.All', 'Calendars.Read', 'Place.Read.All'] });
+  // The fake's mailboxes hold recurring meetings with attendees, rooms and Teams links, working hours in
+  // six time zones, and 12 rooms in 3 buildings. The first two people work in Seattle and New York, so
+  // the meeting-time example below has hours in common.
+  const workingIn = (timeZone: string) => ({ timeZone, workingHours: { daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], startTime: '09:00', endTime: '17:00' } });
+  const people = Array.from({ length: users }, (_, index) => (index === 0 ? workingIn('Pacific Standard Time') : index === 1 ? workingIn('Eastern Standard Time') : {}));
+  const organisation = fake.addTenant({ displayName: 'Contoso Demo', users: people });
+  const [first, second] = organisation.users;
   await adminConsents(gateway, fake, connector.id, organisation.tenantId);
   const [tenant] = await tenantsOf(gateway, connector.id);
 
@@ -45,6 +51,16 @@ async function main(): Promise<void> {
           nodes { displayName mail calendars { name isDefaultCalendar } }
           pageInfo { hasNextPage endCursor }
         }
+      }
+    }
+
+  or find half an hour for two people in different time zones, and the first rooms:
+
+    query {
+      tenant(id: "${tenant.id}") {
+        meetingTimes(emails: ["${first!.mail}", "${second!.mail}"],
+          start: "2026-01-05T00:00:00Z", end: "2026-01-10T00:00:00Z", durationMinutes: 30) { start end }
+        rooms(first: 4) { nodes { displayName emailAddress capacity } }
       }
     }
 

@@ -55,7 +55,7 @@ export async function executeBatch(context: FakeContext, caller: BatchCaller, pa
 
 async function executeItem(context: FakeContext, caller: BatchCaller, item: BatchItem): Promise<BatchItemResponse & { dropConnection?: boolean }> {
   const method = item.method.toUpperCase();
-  context.batchItemLog.push({ id: item.id, method, url: item.url, headers: { ...(item.headers ?? {}) } });
+  context.batchItemLog.push({ id: item.id, method, url: item.url, headers: { ...(item.headers ?? {}) }, body: item.body });
   const ids = { requestId: randomUUID(), clientRequestId: item.headers?.['client-request-id'] ?? caller.clientRequestId };
   if (/^[a-z][a-z0-9+.-]*:/i.test(item.url)) {
     return itemResponse(item.id, { status: 400, body: errorEnvelope('BadRequest', 'Invalid request URL: a batch item url must be relative to the version, e.g. /users.', ids) });

@@ -33,7 +33,7 @@ export interface FakeContext {
   subscriptions: SubscriptionService;
   /** What writes did to mailboxes, over the generated events; announces on mailboxChanges. */
   mailboxes: MailboxStore;
-  /** Every $batch item as received: method, url and headers, so tests can assert what each carried. */
+  /** Every $batch item as received: method, url, headers and body, so tests can assert what each carried. */
   batchItemLog: BatchItemLogEntry[];
 }
 
@@ -43,6 +43,8 @@ export interface BatchItemLogEntry {
   headers: Record<string, string>;
   /** The id of the item within its batch. */
   id: string;
+  /** The JSON body of a POST or PATCH item, as sent (getSchedule's mailboxes, an event). */
+  body?: unknown;
 }
 
 export function graphBaseUrl(context: FakeContext): string {

@@ -89,8 +89,8 @@ export interface FakeMicrosoft {
   mailbox: MailboxControls;
   /** Every $batch item received (method, url, headers as sent), in arrival order. */
   batchItemLog: BatchItemLogEntry[];
-  /** Every HTTP request received ($batch items not included). */
-  requestLog: Array<{ method: string; path: string; query: string; at: number }>;
+  /** Every HTTP request received ($batch items not included); headers lower-cased, Authorization left out. */
+  requestLog: Array<{ method: string; path: string; query: string; at: number; headers: Record<string, string | undefined> }>;
   stop(): Promise<void>;
 }
 
@@ -132,7 +132,8 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     void (async () => {
       const exchange = await readExchange(request).catch(() => undefined);
       if (!exchange) return response.destroy();
-      requestLog.push({ method: exchange.method, path: exchange.path, query: exchange.rawQuery, at: Date.now() });
+      const { authorization: _token, ...headers } = exchange.headers;
+      requestLog.push({ method: exchange.method, path: exchange.path, query: exchange.rawQuery, at: Date.now(), headers });
       const isGraph = exchange.path === '/v1.0' || exchange.path.startsWith('/v1.0/');
       if (isGraph) {
         inFlight.start();

@@ -46,6 +46,11 @@ export function requireTimeZone(name: string): TimeZone {
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function wallClockParts(epochMs: number, iana: string): number[] {
+  // Most requests ask for UTC: Date answers that without Intl, which dominated the fake's own CPU in the schedules bench.
+  if (iana === 'UTC') {
+    const date = new Date(epochMs);
+    return [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()];
+  }
   let formatter = formatters.get(iana);
   if (!formatter) {
     const numeric = '2-digit' as const;

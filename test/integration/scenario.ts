@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { FakeMicrosoft } from '../fake-microsoft';
+import type { FakeMicrosoft, FakeTenantOptions } from '../fake-microsoft';
 import { GatewayProcess, get, httpsGet } from './harness';
 
 /** The steps a developer takes, written once so tests read as the user's story. */
@@ -83,14 +83,14 @@ export async function tenantsOf(gateway: GatewayProcess, connectorId: string) {
   return result.data.tenants as any[];
 }
 
-/** A consented tenant with its organisation seeded in the fake. */
+/** A consented tenant with its organisation seeded in the fake (users and rooms as addTenant takes them). */
 export async function consentedTenant(
   gateway: GatewayProcess,
   fake: FakeMicrosoft,
-  options: { users?: number; scopes?: string[] } = {},
+  options: { users?: FakeTenantOptions['users']; rooms?: FakeTenantOptions['rooms']; scopes?: string[] } = {},
 ) {
   const { connector, app } = await readyConnector(gateway, fake, { scopes: options.scopes });
-  const organisation = fake.addTenant({ displayName: `Org ${randomBytes(3).toString('hex')}`, users: options.users ?? 5 });
+  const organisation = fake.addTenant({ displayName: `Org ${randomBytes(3).toString('hex')}`, users: options.users ?? 5, rooms: options.rooms });
   const answer = await adminConsents(gateway, fake, connector.id, organisation.tenantId);
   if (answer.status !== 200) throw new Error(`callback answered ${answer.status}: ${answer.body}`);
   const [tenant] = await tenantsOf(gateway, connector.id);

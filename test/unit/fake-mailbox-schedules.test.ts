@@ -93,7 +93,7 @@ describe('getSchedule', () => {
     expect((byId.get('s') as any).body.value[0].scheduleItems[0].start.timeZone).toBe('Europe/Paris');
     expect(Object.keys((byId.get('v') as any).body.value[0]).sort()).toEqual(['@odata.etag', 'id', 'subject']);
     expect(harness.fake.batchItemLog.slice(-2)).toEqual([
-      { id: 's', method: 'POST', url: requests[0].url, headers: requests[0].headers },
+      { id: 's', method: 'POST', url: requests[0].url, headers: requests[0].headers, body: requests[0].body },
       { id: 'v', method: 'GET', url: requests[1].url, headers: {} },
     ]);
   });

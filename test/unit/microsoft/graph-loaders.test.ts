@@ -102,8 +102,16 @@ describe('Graph DataLoaders: per-user reads as $batch calls', () => {
       if (!('value' in result)) throw new Error(`unexpected failure ${result.error.message}`);
       expect(result.value).toHaveLength(14);
       for (const event of result.value) {
-        expect(event.start >= start && event.end <= end && event.start < event.end).toBe(true);
-        expect(event).toEqual({ id: expect.any(String), subject: expect.any(String), start: expect.stringMatching(/Z$/), end: expect.stringMatching(/Z$/), isAllDay: expect.any(Boolean), showAs: expect.any(String) });
+        expect(event.start! >= start && event.end! <= end && event.start! < event.end!).toBe(true);
+        expect(event).toEqual({
+          id: expect.any(String),
+          subject: expect.any(String),
+          start: expect.stringMatching(/Z$/),
+          end: expect.stringMatching(/Z$/),
+          isAllDay: expect.any(Boolean),
+          showAs: expect.any(String),
+          freeBusyStatus: expect.stringMatching(/^[A-Z_]+$/),
+        });
       }
     }
   });

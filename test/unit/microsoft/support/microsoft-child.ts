@@ -183,13 +183,14 @@ export const operations = {
   },
 
   async loadCalendars(target: Target, userIds: string[]) {
-    return wire(settle(await createGraphLoaders(graph, accessFor(target)).calendars.loadMany(userIds)));
+    const select = 'id,name,color,hexColor,isDefaultCalendar,canEdit,owner';
+    return wire(settle(await createGraphLoaders(graph, accessFor(target)).calendars.loadMany(userIds.map((userId) => ({ userId, select })))));
   },
 
   async loadCalendarView(target: Target, keys: Array<{ userId: string; start: string; end: string }>) {
     const loaders = createGraphLoaders(graph, accessFor(target));
     const loaded = await loaders.calendarView.loadMany(
-      keys.map((key) => ({ userId: key.userId, start: new Date(key.start), end: new Date(key.end) })),
+      keys.map((key) => ({ userId: key.userId, start: new Date(key.start), end: new Date(key.end), select: 'id,subject,start,end,isAllDay,showAs' })),
     );
     return wire(settle(loaded));
   },
