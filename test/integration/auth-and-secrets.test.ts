@@ -140,7 +140,7 @@ describe('client secrets and restarts', () => {
 
   it('creates the SQLite database and the generated secret key readable by the owner only', async () => {
     const dataDir = newDataDir();
-    const settings = { ...(await gatewaySettings(fake, dataDir)), XKIT_DATABASE_URL: `sqlite:${join(dataDir, 'private', 'xkit.sqlite')}` };
+    const settings: Record<string, string> = { ...(await gatewaySettings(fake, dataDir)), XKIT_DATABASE_URL: `sqlite:${join(dataDir, 'private', 'xkit.sqlite')}` };
     delete settings.XKIT_SECRET_KEY;
     const gateway = await startGateway(settings);
     try {

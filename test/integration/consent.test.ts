@@ -300,7 +300,8 @@ describe('bad consent input gets a clear error and records nothing', () => {
   });
 
   it('refuses a replayed state', async () => {
-    const link = await consentLink(gateway, connector.id);
+    const replayed = fake.addTenant({ displayName: 'Replayed Ltd' });
+    const link = await consentLink(gateway, connector.id, { tenantHint: replayed.tenantId });
     const microsoft = await httpsGet(link.url, fake.caCertPath);
     const first = await followConsent(gateway, fake, microsoft.location!);
     expect(first.status).toBe(200);
