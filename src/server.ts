@@ -7,8 +7,8 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { DataSource } from 'typeorm';
-import { ApiKeyResolver } from './auth/api-key.resolver';
-import { ApiKeyService } from './auth/api-key.service';
+import { ApiKeyResolver } from './access/api-key.resolver';
+import { ApiKeyService } from './access/api-key.service';
 import { CatalogResolver } from './catalog/catalog.resolver';
 import { CatalogService } from './catalog/catalog.service';
 import type { GatewayConfig } from './config/config';

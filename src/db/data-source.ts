@@ -2,7 +2,7 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import type { GatewayConfig } from '../config/config';
-import { ApiKeyEntity } from '../auth/api-key.entity';
+import { ApiKeyEntity } from '../access/api-key.entity';
 import { CatalogEntryEntity } from '../catalog/catalog-entry.entity';
 import { ConnectorEntity } from '../connectors/connector.entity';
 import { ConsentStateEntity } from '../consent/consent-state.entity';

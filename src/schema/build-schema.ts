@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchemaSync, type ContainerType } from 'type-graphql';
-import { adminAuthChecker } from '../auth/auth-checker';
-import { ApiKeyResolver } from '../auth/api-key.resolver';
+import { adminAuthChecker } from '../access/auth-checker';
+import { ApiKeyResolver } from '../access/api-key.resolver';
 import { CatalogResolver } from '../catalog/catalog.resolver';
 import { ConnectorResolver } from '../connectors/connector.resolver';
 import { ConsentResolver } from '../consent/consent.resolver';
