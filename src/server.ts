@@ -7,8 +7,14 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { DataSource } from 'typeorm';
+import { AccessResolver } from './access/access.resolver';
 import { ApiKeyResolver } from './access/api-key.resolver';
 import { ApiKeyService } from './access/api-key.service';
+import { CallerAuthentication } from './access/caller-authentication';
+import { ClientRateLimit } from './access/client-rate-limit';
+import { ClientTokenSigner } from './access/client-token';
+import { ClientTokenService, accessArgumentChecks } from './access/client-token.service';
+import { graphqlCors } from './access/graphql-cors';
 import { CatalogResolver } from './catalog/catalog.resolver';
 import { CatalogService } from './catalog/catalog.service';
 import type { GatewayConfig } from './config/config';
@@ -77,6 +83,9 @@ export async function createGateway(options: {
     allowedReturnOrigins: config.allowedReturnOrigins,
   });
   const directory = new DirectoryService(tenants, graph, new UserCursorCodec(keys));
+  const clientTokenSigner = new ClientTokenSigner(keys);
+  const clientRateLimit = new ClientRateLimit(config.clientRateLimit, config.redisUrl);
+  const callers = new CallerAuthentication(apiKeys, clientTokenSigner, clientRateLimit);
 
   const instances = new Map<unknown, unknown>([
     [ConnectorResolver, new ConnectorResolver(connectors)],
@@ -85,6 +94,7 @@ export async function createGateway(options: {
     [TenantResolver, new TenantResolver(tenants, directory)],
     [UserResolver, new UserResolver(directory)],
     [ApiKeyResolver, new ApiKeyResolver(apiKeys)],
+    [AccessResolver, new AccessResolver(new ClientTokenService(tenants, clientTokenSigner))],
   ]);
   const schema = buildGatewaySchema({ get: (resolverClass) => instances.get(resolverClass) });
 
@@ -112,7 +122,7 @@ export async function createGateway(options: {
       ...(config.nodeEnv === 'production' ? [] : [ApolloServerPluginLandingPageLocalDefault({ embed: true })]),
       requestAdmission({
         maxCost: config.maxQueryCost,
-        argumentChecks: directoryArgumentChecks,
+        argumentChecks: { ...directoryArgumentChecks, ...accessArgumentChecks },
         listSizes: async () => ({ connectors: await connectors.count(), tenantsByConnector: await tenants.countsByConnector() }),
         introspectionNeedsKey: config.nodeEnv === 'production',
       }),
@@ -144,6 +154,7 @@ export async function createGateway(options: {
   app.get('/callback/:slug', (req, res, next) => void callback(req, res).catch(next));
   app.use(
     '/graphql',
+    graphqlCors(config.corsOrigins),
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
@@ -154,15 +165,17 @@ export async function createGateway(options: {
         res.setHeader('cache-control', 'no-store');
         const lifetime = requestSignal({ deadlineMs: config.requestDeadlineMs, stopping: stopping.signal });
         res.once('close', lifetime.end);
-        const bearer = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1];
+        const loaders = createEntityLoaders({ connectors, catalog, tenants });
+        const caller = await callers.callerOf(req.header('authorization'), loaders.tenant);
         return {
           requestId,
-          apiKeyId: bearer ? await apiKeys.authenticate(bearer) : null,
+          caller,
+          apiKeyId: caller.kind === 'apiKey' ? caller.keyId : null,
           signal: lifetime.signal,
           deadline: Date.now() + config.requestDeadlineMs,
           tenantAccess: new Map(),
           graphLoaders: new Map(),
-          loaders: createEntityLoaders({ connectors, catalog, tenants }),
+          loaders,
         };
       },
     }),
@@ -193,6 +206,7 @@ export async function createGateway(options: {
       await apollo.stop();
       await dataSource.destroy();
       await microsoftHttp.close();
+      clientRateLimit.close();
     },
   };
 }

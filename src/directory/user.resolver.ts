@@ -1,4 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { ClientMay, ofUser } from '../access/access-rules';
+import { ClientCapability } from '../access/caller';
 import type { GatewayContext } from '../context';
 import { DirectoryService } from './directory.service';
 import { Calendar, Event, User } from './directory.types';
@@ -10,6 +12,7 @@ const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 export class UserResolver {
   constructor(private readonly directory: DirectoryService) {}
 
+  @ClientMay(ClientCapability.READ_CALENDARS, ofUser)
   @FieldResolver(() => [Calendar], {
     nullable: true,
     description: 'null with a field error when Graph refuses this one user',
@@ -19,6 +22,7 @@ export class UserResolver {
     return this.directory.calendars(user, context);
   }
 
+  @ClientMay(ClientCapability.READ_CALENDARS, ofUser)
   @FieldResolver(() => [Event], {
     nullable: true,
     description: "The default calendar's view of that window (at most 1825 days), in UTC",
