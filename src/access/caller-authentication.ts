@@ -6,8 +6,9 @@ import { ANONYMOUS, type Caller } from './caller';
 import type { ClientRateLimit } from './client-rate-limit';
 import { ClientTokenRejected, type ClientTokenSigner } from './client-token';
 
-// Three base64url parts: API keys (xkit_…, or an operator's XKIT_ADMIN_API_KEY) never take this shape.
-const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+// A JWT: three base64url parts (the last empty when unsigned, refused like any forgery). API keys
+// (xkit_…, or an operator's XKIT_ADMIN_API_KEY) never take this shape.
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 
 /**
  * Decides who sent a request, once, before it executes. An API key is looked up among the cached

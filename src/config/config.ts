@@ -78,6 +78,8 @@ const environmentSchema = z.object({
   XKIT_ADMIN_API_KEY: z
     .string()
     .min(24, 'XKIT_ADMIN_API_KEY must be at least 24 characters; generate one with: openssl rand -base64 32')
+    // Bearer credentials of that shape are taken for client tokens.
+    .refine((key) => !/^[\w-]+\.[\w-]+\.[\w-]*$/.test(key), 'XKIT_ADMIN_API_KEY must not look like a JWT (three parts joined by dots); generate one with: openssl rand -base64 32')
     .optional(),
   XKIT_MICROSOFT_LOGIN_URL: httpsUrl('XKIT_MICROSOFT_LOGIN_URL').default('https://login.microsoftonline.com'),
   XKIT_MICROSOFT_GRAPH_URL: httpsUrl('XKIT_MICROSOFT_GRAPH_URL').default('https://graph.microsoft.com'),
