@@ -1,5 +1,6 @@
 import type DataLoader from 'dataloader';
 import { GatewayError, withHttpStatus } from '../errors';
+import { clientTokenRefusals } from '../observability/metrics';
 import type { TenantEntity } from '../tenants/tenant.entity';
 import type { ApiKeyService } from './api-key.service';
 import { ANONYMOUS, type Caller } from './caller';
@@ -32,10 +33,19 @@ export class CallerAuthentication {
       return key ? { kind: 'apiKey', keyId: key.id, role: key.role } : ANONYMOUS;
     }
     const claims = await this.signer.verify(bearer).catch((error: unknown) => {
-      throw error instanceof ClientTokenRejected ? unauthenticated(error.message) : error;
+      if (!(error instanceof ClientTokenRejected)) throw error;
+      clientTokenRefusals.inc({ reason: error.reason });
+      throw unauthenticated(error.message);
     });
-    const [tenant] = await Promise.all([tenants.load(claims.tenantId), this.rateLimit.admit(`${claims.tenantId}:${claims.userId ?? '*'}`)]);
-    if (!tenant) throw unauthenticated('This client token is no longer valid: its tenant was removed; ask your backend for a new one once the tenant is connected again');
+    const admitted = this.rateLimit.admit(`${claims.tenantId}:${claims.userId ?? '*'}`).catch((error: unknown) => {
+      clientTokenRefusals.inc({ reason: 'rate_limited' });
+      throw error;
+    });
+    const [tenant] = await Promise.all([tenants.load(claims.tenantId), admitted]);
+    if (!tenant) {
+      clientTokenRefusals.inc({ reason: 'tenant_removed' });
+      throw unauthenticated('This client token is no longer valid: its tenant was removed; ask your backend for a new one once the tenant is connected again');
+    }
     return { kind: 'client', tenant, userId: claims.userId, capabilities: new Set(claims.capabilities), expiresAt: claims.expiresAt };
   }
 }

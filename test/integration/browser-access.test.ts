@@ -143,6 +143,9 @@ describe('rate limits per client-token subject', () => {
       { message: expect.stringMatching(new RegExp(`limit is ${RATE_LIMIT} a minute. Try again in ${retryAfter} s`)), extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter } },
     ]);
 
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(metrics).toMatch(/^xkit_client_token_refusals_total\{reason="rate_limited"\} [1-9]/m);
+
     // The subject, not the token, is counted: a fresh token for the same user is limited too.
     const fresh = await mintClientToken(gateway, { tenantId: tenant.id, userId: first!.id, capabilities: ['READ_DIRECTORY'] });
     expect((await postGraphql(gateway, '{ viewer { userId } }', { bearer: fresh })).status).toBe(429);
