@@ -110,6 +110,7 @@ describeWithServers('replicas on PostgreSQL and Redis', () => {
       await waitForRedis(port);
       const gateway = await start({ ...(await gatewaySettings(fake)), XKIT_REDIS_URL: `redis://127.0.0.1:${port}` }, { LOG_LEVEL: 'info' });
       const setup = await consentedTenant(gateway, fake, { users: 3 });
+      const clientToken = await mintClientToken(gateway, { tenantId: setup.tenant.id, capabilities: ['READ_DIRECTORY'] });
       expect(await health(gateway)).toMatchObject({ status: 'ok', redis: 'ok' });
 
       await stopProcess(redisServer);
@@ -119,6 +120,8 @@ describeWithServers('replicas on PostgreSQL and Redis', () => {
       expect(fake.counters.tokenRequests).toBe(0); // the token this process already held
       expect(await health(gateway)).toMatchObject({ status: 'ok', redis: 'unavailable' });
       expect(gateway.output()).toMatch(/redis unavailable/);
+      // Client tokens are still served: their rate limit is counted in this process's memory meanwhile.
+      expect((await postGraphql(gateway, '{ viewer { userId } }', { bearer: clientToken })).status).toBe(200);
     } finally {
       await stopProcess(redisServer);
     }
