@@ -83,6 +83,8 @@ export async function startBench(settings: BenchSettings): Promise<BenchContext>
     NODE_ENV: 'production',
     LOG_LEVEL: 'info',
     XKIT_GRAPH_MAX_CONCURRENCY: String(settings.concurrency),
+    // The client-token section sends thousands of requests a second with one token.
+    XKIT_CLIENT_RATE_LIMIT: '1000000',
   });
   const floor = startFloor(fake);
   const stop = async () => {

@@ -1,5 +1,6 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 import { benchSettings, startBench, type BenchSection } from './bench-context';
+import { clientTokenSection } from './client-token-section';
 import { fanOutSection } from './fan-out-section';
 import { idleSection } from './idle-section';
 import { naiveSection } from './naive-section';
@@ -18,7 +19,7 @@ import { targetsTable, type TargetCheck } from './targets';
  * should run. The idle section must follow the fan-outs: its quiet minute is only quiet if
  * nothing runs during it.
  */
-const SECTIONS: BenchSection[] = [fanOutSection, naiveSection, idleSection, schedulesSection, overheadSection];
+const SECTIONS: BenchSection[] = [fanOutSection, naiveSection, idleSection, schedulesSection, overheadSection, clientTokenSection];
 
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 

@@ -1,3 +1,4 @@
+import type { Caller } from './access/caller';
 import type { EntityLoaders } from './entity-loaders';
 import type { GraphLoaders } from './microsoft/graph-loaders';
 import type { TenantGraphAccess } from './tenants/tenant-access';
@@ -5,7 +6,9 @@ import type { TenantGraphAccess } from './tenants/tenant-access';
 /** Per-request GraphQL context. */
 export interface GatewayContext {
   requestId: string;
-  /** the id of the API key that authenticated the request, or null */
+  /** who sent the request: an API key (with its role), a client token (its tenant, user, capabilities) or nobody */
+  caller: Caller;
+  /** the id of the API key that authenticated the request; null for a client token or nobody */
   apiKeyId: string | null;
   /** aborts when the request ends (answered, failed, client gone), its deadline passes or the gateway stops */
   signal: AbortSignal;

@@ -11,6 +11,8 @@ export interface EntityLoaders {
   connector: DataLoader<string, ConnectorEntity>;
   catalogEntry: DataLoader<string, CatalogEntryEntity>;
   tenantsOfConnector: DataLoader<string, TenantEntity[]>;
+  /** null when there is none: a client token's tenant is read here first, and Query.tenant finds it again */
+  tenant: DataLoader<string, TenantEntity | null>;
 }
 
 export function createEntityLoaders(services: {
@@ -30,6 +32,10 @@ export function createEntityLoaders(services: {
     tenantsOfConnector: new DataLoader(async (connectorIds) => {
       const rows = await services.tenants.forConnectors(connectorIds);
       return connectorIds.map((id) => rows.filter((tenant) => tenant.connectorId === id));
+    }),
+    tenant: new DataLoader(async (ids) => {
+      const rows = await services.tenants.byIds(ids);
+      return ids.map((id) => rows.get(id) ?? null);
     }),
   };
 }

@@ -10,7 +10,8 @@ export type ErrorCode =
   | 'CONSENT_REQUIRED'
   | 'GRAPH_FORBIDDEN'
   | 'GRAPH_THROTTLED'
-  | 'UPSTREAM_ERROR';
+  | 'UPSTREAM_ERROR'
+  | 'RATE_LIMITED';
 
 /**
  * A domain error that reaches the client as it is: a contract code and a message that says

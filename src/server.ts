@@ -6,8 +6,14 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { DataSource } from 'typeorm';
-import { ApiKeyResolver } from './auth/api-key.resolver';
-import { ApiKeyService } from './auth/api-key.service';
+import { AccessResolver } from './access/access.resolver';
+import { ApiKeyResolver } from './access/api-key.resolver';
+import { ApiKeyService } from './access/api-key.service';
+import { CallerAuthentication } from './access/caller-authentication';
+import { ClientRateLimit } from './access/client-rate-limit';
+import { ClientTokenSigner } from './access/client-token';
+import { ClientTokenService, accessArgumentChecks } from './access/client-token.service';
+import { graphqlCors } from './access/graphql-cors';
 import { CatalogResolver } from './catalog/catalog.resolver';
 import { CatalogService } from './catalog/catalog.service';
 import type { GatewayConfig } from './config/config';
@@ -86,6 +92,9 @@ export async function createGateway(options: {
   const cursors = new PageCursorCodec(keys);
   const directory = new DirectoryService(tenants, graph, cursors);
   const scheduling = new SchedulingService(tenants, graph, cursors);
+  const clientTokenSigner = new ClientTokenSigner(keys);
+  const clientRateLimit = new ClientRateLimit(config.clientRateLimit, config.redisUrl);
+  const callers = new CallerAuthentication(apiKeys, clientTokenSigner, clientRateLimit);
 
   const instances = new Map<unknown, unknown>([
     [ConnectorResolver, new ConnectorResolver(connectors)],
@@ -98,6 +107,7 @@ export async function createGateway(options: {
     [UserScheduleResolver, new UserScheduleResolver(scheduling)],
     [RoomListResolver, new RoomListResolver(scheduling)],
     [ApiKeyResolver, new ApiKeyResolver(apiKeys)],
+    [AccessResolver, new AccessResolver(new ClientTokenService(tenants, clientTokenSigner))],
   ]);
   const schema = buildGatewaySchema({ get: (resolverClass) => instances.get(resolverClass) });
 
@@ -126,7 +136,7 @@ export async function createGateway(options: {
       config.nodeEnv === 'production' ? ApolloServerPluginLandingPageDisabled() : sandboxLandingPage(),
       requestAdmission({
         maxCost: config.maxQueryCost,
-        argumentChecks: { ...directoryArgumentChecks(cursors), ...schedulingArgumentChecks(cursors) },
+        argumentChecks: { ...directoryArgumentChecks(cursors), ...schedulingArgumentChecks(cursors), ...accessArgumentChecks },
         listSizes: async () => ({ connectors: await connectors.count(), tenantsByConnector: await tenants.countsByConnector() }),
         introspectionNeedsKey: config.nodeEnv === 'production',
       }),
@@ -158,6 +168,7 @@ export async function createGateway(options: {
   app.get('/callback/:slug', (req, res, next) => void callback(req, res).catch(next));
   app.use(
     '/graphql',
+    graphqlCors(config.corsOrigins),
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
@@ -168,15 +179,17 @@ export async function createGateway(options: {
         res.setHeader('cache-control', 'no-store');
         const lifetime = requestSignal({ deadlineMs: config.requestDeadlineMs, stopping: stopping.signal });
         res.once('close', lifetime.end);
-        const bearer = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1];
+        const loaders = createEntityLoaders({ connectors, catalog, tenants });
+        const caller = await callers.callerOf(req.header('authorization'), loaders.tenant);
         return {
           requestId,
-          apiKeyId: bearer ? await apiKeys.authenticate(bearer) : null,
+          caller,
+          apiKeyId: caller.kind === 'apiKey' ? caller.keyId : null,
           signal: lifetime.signal,
           deadline: Date.now() + config.requestDeadlineMs,
           tenantAccess: new Map(),
           graphLoaders: new Map(),
-          loaders: createEntityLoaders({ connectors, catalog, tenants }),
+          loaders,
         };
       },
     }),
@@ -208,6 +221,7 @@ export async function createGateway(options: {
       await apollo.stop();
       await dataSource.destroy();
       await microsoftHttp.close();
+      clientRateLimit.close();
     },
   };
 }

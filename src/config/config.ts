@@ -21,6 +21,10 @@ export interface GatewayConfig {
   microsoftGraphUrl: string;
   redisUrl: string | null;
   allowedReturnOrigins: string[];
+  /** origins whose browser apps may call /graphql (CORS) */
+  corsOrigins: string[];
+  /** requests per minute per client-token subject (tenant + user) */
+  clientRateLimit: number;
   graphMaxConcurrency: number;
   maxQueryCost: number;
   /** the longest a GraphQL request may take, Graph retries included */
@@ -74,6 +78,8 @@ const environmentSchema = z.object({
   XKIT_ADMIN_API_KEY: z
     .string()
     .min(24, 'XKIT_ADMIN_API_KEY must be at least 24 characters; generate one with: openssl rand -base64 32')
+    // Bearer credentials of that shape are taken for client tokens.
+    .refine((key) => !/^[\w-]+\.[\w-]+\.[\w-]*$/.test(key), 'XKIT_ADMIN_API_KEY must not look like a JWT (three parts joined by dots); generate one with: openssl rand -base64 32')
     .optional(),
   XKIT_MICROSOFT_LOGIN_URL: httpsUrl('XKIT_MICROSOFT_LOGIN_URL').default('https://login.microsoftonline.com'),
   XKIT_MICROSOFT_GRAPH_URL: httpsUrl('XKIT_MICROSOFT_GRAPH_URL').default('https://graph.microsoft.com'),
@@ -82,6 +88,8 @@ const environmentSchema = z.object({
     .regex(/^rediss?:\/\/.+/, 'XKIT_REDIS_URL must look like redis://host:6379 (or rediss:// for TLS)')
     .optional(),
   XKIT_ALLOWED_RETURN_ORIGINS: z.string().default(''),
+  XKIT_CORS_ORIGINS: z.string().default('').transform((value, context) => originList('XKIT_CORS_ORIGINS', value, context)),
+  XKIT_CLIENT_RATE_LIMIT: integer('XKIT_CLIENT_RATE_LIMIT', 1, 1_000_000).default(300),
   XKIT_GRAPH_MAX_CONCURRENCY: integer('XKIT_GRAPH_MAX_CONCURRENCY', 1, 64).default(8),
   XKIT_MAX_QUERY_COST: integer('XKIT_MAX_QUERY_COST', 100, 10_000_000).default(20_000),
   XKIT_REQUEST_DEADLINE_SECONDS: integer('XKIT_REQUEST_DEADLINE_SECONDS', 1, 600).default(30),
@@ -113,6 +121,24 @@ function originOf(value: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** A comma-separated list of exact origins; each bad entry is its own issue, so every one is reported at once. */
+function originList(name: string, value: string, context: z.RefinementCtx): string[] {
+  const origins: string[] = [];
+  for (const entry of value.split(',').map((item) => item.trim()).filter(Boolean)) {
+    const origin = originOf(entry);
+    // An origin only: a path, query or user name would never match a browser's Origin header.
+    const bare = origin !== null && /^[a-z]+:\/\/[^/?#@]+\/?$/i.test(entry);
+    if (bare) origins.push(origin);
+    else {
+      context.addIssue({
+        code: 'custom',
+        message: `${name} must list origins (scheme, host and optional port, no path) such as https://app.example.com; "${entry.slice(0, 80)}" is not one`,
+      });
+    }
+  }
+  return origins;
 }
 
 function loadSecretKey(
@@ -201,6 +227,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
     microsoftGraphUrl: env.XKIT_MICROSOFT_GRAPH_URL.replace(/\/+$/, ''),
     redisUrl: env.XKIT_REDIS_URL ?? null,
     allowedReturnOrigins: [new URL(publicUrl).origin, ...allowedReturnOrigins],
+    corsOrigins: env.XKIT_CORS_ORIGINS,
+    clientRateLimit: env.XKIT_CLIENT_RATE_LIMIT,
     graphMaxConcurrency: env.XKIT_GRAPH_MAX_CONCURRENCY,
     maxQueryCost: env.XKIT_MAX_QUERY_COST,
     requestDeadlineMs: env.XKIT_REQUEST_DEADLINE_SECONDS * 1000,

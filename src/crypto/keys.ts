@@ -8,9 +8,14 @@ export class GatewayKeys {
   private readonly encryptionKey: Buffer;
   private readonly signingKey: Buffer;
 
-  constructor(masterKey: Buffer) {
-    this.encryptionKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'xkit/encrypt/v1', 32));
-    this.signingKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'xkit/sign/v1', 32));
+  constructor(private readonly masterKey: Buffer) {
+    this.encryptionKey = this.subkey('xkit/encrypt/v1');
+    this.signingKey = this.subkey('xkit/sign/v1');
+  }
+
+  /** A 32-byte key for one purpose (its HKDF info, e.g. "xkit/client-token/v1"), independent of every other. */
+  subkey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.masterKey, Buffer.alloc(0), purpose, 32));
   }
 
   /** AES-256-GCM; `context` (e.g. the connector id) is bound as associated data. */

@@ -2,16 +2,17 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import type { GatewayConfig } from '../config/config';
-import { ApiKeyEntity } from '../auth/api-key.entity';
+import { ApiKeyEntity } from '../access/api-key.entity';
 import { CatalogEntryEntity } from '../catalog/catalog-entry.entity';
 import { ConnectorEntity } from '../connectors/connector.entity';
 import { ConsentStateEntity } from '../consent/consent-state.entity';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
 import { ConsentProofAndKeyTombstones1764900000000 } from './migrations/1764900000000-consent-proof-and-key-tombstones';
+import { ApiKeyRoles1765000000000 } from './migrations/1765000000000-api-key-roles';
 
 export const entities = [ConnectorEntity, CatalogEntryEntity, TenantEntity, ConsentStateEntity, ApiKeyEntity];
-export const migrations = [InitialSchema1764000000000, ConsentProofAndKeyTombstones1764900000000];
+export const migrations = [InitialSchema1764000000000, ConsentProofAndKeyTombstones1764900000000, ApiKeyRoles1765000000000];
 
 export function createDataSource(database: GatewayConfig['database']): DataSource {
   if (database.type === 'postgres') {

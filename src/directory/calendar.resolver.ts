@@ -1,3 +1,5 @@
+import { ClientMay, ofCalendar } from '../access/access-rules';
+import { ClientCapability } from '../access/caller';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../context';
@@ -12,6 +14,7 @@ import { Event } from './event.types';
 export class CalendarResolver {
   constructor(private readonly directory: DirectoryService) {}
 
+  @ClientMay(ClientCapability.READ_CALENDARS, ofCalendar)
   @FieldResolver(() => [Event], {
     nullable: true,
     description: "This calendar's view of that window (at most 1825 days), in UTC; null with a field error when Graph refuses it",

@@ -1,5 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
+import { ClientMay, ofUser } from '../access/access-rules';
+import { ClientCapability } from '../access/caller';
 import type { GatewayContext } from '../context';
 import { windowWeeks } from '../schema/field-costs';
 import { selectedFieldNames } from '../schema/selected-fields';
@@ -12,6 +14,7 @@ import { Event } from './event.types';
 export class UserResolver {
   constructor(private readonly directory: DirectoryService) {}
 
+  @ClientMay(ClientCapability.READ_CALENDARS, ofUser)
   @FieldResolver(() => [Calendar], {
     nullable: true,
     description: 'null with a field error when Graph refuses this one user',
@@ -21,6 +24,7 @@ export class UserResolver {
     return this.directory.calendars(user, selectedFieldNames(info), context);
   }
 
+  @ClientMay(ClientCapability.READ_CALENDARS, ofUser)
   @FieldResolver(() => [Event], {
     nullable: true,
     description: "The default calendar's view of that window (at most 1825 days), in UTC",

@@ -52,3 +52,10 @@ export const graphqlDuration = new Histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   registers: [metricsRegistry],
 });
+
+export const clientTokenRefusals = new Counter({
+  name: 'xkit_client_token_refusals_total',
+  help: 'Requests with a client token refused before execution, by reason (invalid, expired, tenant_removed, rate_limited)',
+  labelNames: ['reason'] as const,
+  registers: [metricsRegistry],
+});

@@ -1,3 +1,5 @@
+import { ClientMay, ofRoomList } from '../access/access-rules';
+import { ClientCapability } from '../access/caller';
 import { Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../context';
 import { SchedulingService } from './scheduling.service';
@@ -12,6 +14,7 @@ const ESTIMATED_ROOMS_PER_LIST = 20;
 export class RoomListResolver {
   constructor(private readonly scheduling: SchedulingService) {}
 
+  @ClientMay(ClientCapability.READ_SCHEDULES, ofRoomList)
   @FieldResolver(() => [Room], {
     description: 'The rooms of this list',
     complexity: ({ childComplexity }) => 1 + ESTIMATED_ROOMS_PER_LIST * childComplexity,

@@ -1,3 +1,5 @@
+import { ClientMay, ofTenant } from '../access/access-rules';
+import { ClientCapability } from '../access/caller';
 import { Arg, Authorized, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../context';
 import { listLength, windowWeeks } from '../schema/field-costs';
@@ -15,6 +17,7 @@ const MEETING_TIME_WORK = 5;
 export class TenantSchedulingResolver {
   constructor(private readonly scheduling: SchedulingService) {}
 
+  @ClientMay(ClientCapability.READ_SCHEDULES, ofTenant)
   @FieldResolver(() => [Schedule], {
     nullable: true,
     description: 'Free/busy of 1..100 people or rooms by email, a window under 62 days; an unknown address has its error. null with an error when Microsoft refuses this tenant',
@@ -31,6 +34,7 @@ export class TenantSchedulingResolver {
     return this.scheduling.schedules(tenant, emails, { start, end, intervalMinutes }, context);
   }
 
+  @ClientMay(ClientCapability.READ_SCHEDULES, ofTenant)
   @FieldResolver(() => [MeetingTimeSlot], {
     nullable: true,
     description:
@@ -51,6 +55,7 @@ export class TenantSchedulingResolver {
     return this.scheduling.meetingTimes(tenant, { emails, start, end, durationMinutes, workingHoursOnly, first, intervalMinutes }, context);
   }
 
+  @ClientMay(ClientCapability.READ_SCHEDULES, ofTenant)
   @FieldResolver(() => RoomConnection, {
     nullable: true,
     description: "The organisation's rooms, a page at a time (Place.Read.All); null with an error when Microsoft refuses this tenant",
@@ -65,6 +70,7 @@ export class TenantSchedulingResolver {
     return this.scheduling.rooms(tenant, first, after, context);
   }
 
+  @ClientMay(ClientCapability.READ_SCHEDULES, ofTenant)
   @FieldResolver(() => [RoomList], {
     nullable: true,
     description: "The organisation's room lists (Place.Read.All); null with an error when Microsoft refuses this tenant",

@@ -1,3 +1,5 @@
+import { ClientMay, ofUser } from '../access/access-rules';
+import { ClientCapability } from '../access/caller';
 import { Arg, Authorized, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../context';
 import { User } from '../directory/directory.types';
@@ -10,6 +12,7 @@ import { Schedule } from './scheduling.types';
 export class UserScheduleResolver {
   constructor(private readonly scheduling: SchedulingService) {}
 
+  @ClientMay(ClientCapability.READ_SCHEDULES, ofUser)
   @FieldResolver(() => Schedule, {
     nullable: true,
     description: "The user's free/busy in a window under 62 days; null with a field error when Graph refuses it",

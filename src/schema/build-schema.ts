@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchemaSync, type ContainerType } from 'type-graphql';
-import { adminAuthChecker } from '../auth/auth-checker';
-import { ApiKeyResolver } from '../auth/api-key.resolver';
+import { accessChecker } from '../access/access-checker';
+import { AccessResolver } from '../access/access.resolver';
+import { ApiKeyResolver } from '../access/api-key.resolver';
 import { CatalogResolver } from '../catalog/catalog.resolver';
 import { ConnectorResolver } from '../connectors/connector.resolver';
 import { ConsentResolver } from '../consent/consent.resolver';
@@ -24,6 +25,7 @@ export const resolvers = [
   UserScheduleResolver,
   RoomListResolver,
   ApiKeyResolver,
+  AccessResolver,
 ] as const;
 
 /** The schema, built from the resolver classes. Without a container it can be printed but not executed. */
@@ -31,7 +33,7 @@ export function buildGatewaySchema(container?: ContainerType): GraphQLSchema {
   return buildSchemaSync({
     resolvers,
     container,
-    authChecker: adminAuthChecker,
+    authChecker: accessChecker,
     // Inputs are validated in the services, where messages can say what to do.
     validate: false,
   });

@@ -13,7 +13,7 @@ export interface AdmissionOptions {
   argumentChecks: ArgumentChecks;
   /** the current sizes of the gateway's own lists; asked only when a document selects one */
   listSizes: () => Promise<ListSizes>;
-  /** production: introspection needs an API key */
+  /** production: introspection needs an API key or a client token */
   introspectionNeedsKey: boolean;
 }
 
@@ -35,8 +35,8 @@ export function requestAdmission(options: AdmissionOptions): ApolloServerPlugin<
         async didResolveOperation({ request, document, schema, operation, contextValue }) {
           try {
             const fields = fieldNamesOf(document);
-            if (options.introspectionNeedsKey && !contextValue.apiKeyId && (fields.has('__schema') || fields.has('__type'))) {
-              throw new GatewayError('UNAUTHENTICATED', 'Introspection needs an API key in production: send "Authorization: Bearer <API key>"');
+            if (options.introspectionNeedsKey && contextValue.caller.kind === 'anonymous' && (fields.has('__schema') || fields.has('__type'))) {
+              throw new GatewayError('UNAUTHENTICATED', 'Introspection needs an API key or a client token in production: send "Authorization: Bearer <key or token>"');
             }
             const variables = operation ? coerceVariables(schema, operation, request.variables ?? {}) : {};
             if ([...watchedArguments].some((name) => fields.has(name))) {

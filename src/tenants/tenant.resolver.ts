@@ -1,5 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { AdminKeyOnly, ClientMay, ofTenant } from '../access/access-rules';
+import { ClientCapability } from '../access/caller';
 import type { GatewayContext } from '../context';
 import { ConnectorEntity } from '../connectors/connector.entity';
 import { DirectoryService } from '../directory/directory.service';
@@ -21,9 +23,10 @@ export class TenantResolver {
     return this.tenantService.list(connectorId);
   }
 
-  @Query(() => TenantEntity, { nullable: true, description: 'NOT_FOUND when there is none' })
-  tenant(@Arg('id', () => ID) id: string): Promise<TenantEntity> {
-    return this.tenantService.get(id);
+  @ClientMay(null, { tenant: ({ args }) => args.id })
+  @Query(() => TenantEntity, { nullable: true, description: "NOT_FOUND when there is none (for a client token: any tenant but its own)" })
+  tenant(@Arg('id', () => ID) id: string, @Ctx() context: GatewayContext): Promise<TenantEntity> {
+    return this.tenantService.get(id, context.loaders);
   }
 
   @Mutation(() => TenantEntity, { description: 'Checks consent again: token, roles, organisation name' })
@@ -41,17 +44,20 @@ export class TenantResolver {
     return context.loaders.connector.load(tenant.connectorId);
   }
 
+  @ClientMay(null, ofTenant)
   @FieldResolver(() => [String], { description: 'Selected on the connector but not granted by the tenant' })
   async missingScopes(@Root() tenant: TenantEntity, @Ctx() context: GatewayContext): Promise<string[]> {
     return this.tenantService.missingScopes(tenant, await context.loaders.connector.load(tenant.connectorId));
   }
 
+  @AdminKeyOnly()
   @FieldResolver(() => AccessToken, { nullable: true, description: 'An app-only Graph token, from the cache while valid; null with an error when it cannot be had' })
   async accessToken(@Root() tenant: TenantEntity, @Ctx() context: GatewayContext): Promise<AccessToken> {
     const token = await this.tenantService.access(tenant, context).appToken();
     return { token: token.accessToken, expiresAt: token.expiresAt };
   }
 
+  @ClientMay(ClientCapability.READ_DIRECTORY, ofTenant)
   @FieldResolver(() => UserConnection, {
     nullable: true,
     description: "The organisation's users, a page at a time (1 <= first <= 999); null with an error when Microsoft refuses this tenant",
@@ -69,7 +75,11 @@ export class TenantResolver {
     return this.directory.users(tenant, { first, after, search, count: selectedFieldNames(info).has('totalCount') }, context);
   }
 
-  @FieldResolver(() => User, { nullable: true, description: 'By Graph id or user principal name; null when there is none' })
+  @ClientMay(ClientCapability.READ_DIRECTORY, { ...ofTenant, self: ({ args }) => args.id })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description: "By Graph id or user principal name; null when there is none. A user-bound client token may look up its own user by id without READ_DIRECTORY",
+  })
   user(@Root() tenant: TenantEntity, @Arg('id', () => ID) id: string, @Ctx() context: GatewayContext): Promise<User | null> {
     return this.directory.user(tenant, id, context);
   }

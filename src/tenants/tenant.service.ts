@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
 import { ConnectorEntity } from '../connectors/connector.entity';
 import { ConnectorService } from '../connectors/connector.service';
+import type { EntityLoaders } from '../entity-loaders';
 import { isUniqueViolation } from '../db/unique-violation';
 import { isGuid } from '../validation/input-rules';
 import { GatewayError, notFound } from '../errors';
@@ -43,8 +44,9 @@ export class TenantService {
     });
   }
 
-  async get(id: string): Promise<TenantEntity> {
-    const tenant = isGuid(id) ? await this.tenants.findOneBy({ id }) : null;
+  /** With the request's loaders, a tenant the request already read is not read again. */
+  async get(id: string, loaders?: EntityLoaders): Promise<TenantEntity> {
+    const tenant = !isGuid(id) ? null : loaders ? await loaders.tenant.load(id) : await this.tenants.findOneBy({ id });
     if (!tenant) throw notFound(`No tenant with id "${id.slice(0, 64)}"; list them with { tenants { id microsoftTenantId displayName } }`);
     return tenant;
   }
@@ -58,6 +60,11 @@ export class TenantService {
       .groupBy('tenant.connector_id')
       .getRawMany();
     return new Map(rows.map((row) => [row.connectorId, Number(row.count)]));
+  }
+
+  async byIds(ids: readonly string[]): Promise<Map<string, TenantEntity>> {
+    const rows = await this.tenants.findBy({ id: In([...ids]) });
+    return new Map(rows.map((row) => [row.id, row]));
   }
 
   forConnectors(connectorIds: readonly string[]): Promise<TenantEntity[]> {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startFakeMicrosoft } from '../fake-microsoft';
+import { mintClientToken } from '../integration/client-access';
 import { gatewaySettings, startGateway } from '../integration/harness';
 import { adminConsents, readyConnector, tenantsOf } from '../integration/scenario';
 
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
     XKIT_PUBLIC_URL: `http://localhost:${port}`,
     NODE_ENV: 'development',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    // Frontends on the usual local dev-server ports may call the demo gateway from a browser.
+    XKIT_CORS_ORIGINS: process.env.XKIT_CORS_ORIGINS ?? 'http://localhost:3000,http://localhost:5173',
   });
 
   const { connector } = await readyConnector(gateway, fake, { scopes: ['Directory.Read.All', 'User.Read.All', 'Calendars.Read', 'Place.Read.All'] });
@@ -36,6 +39,8 @@ async function main(): Promise<void> {
   const [first, second] = organisation.users;
   await adminConsents(gateway, fake, connector.id, organisation.tenantId);
   const [tenant] = await tenantsOf(gateway, connector.id);
+  const [firstUser] = organisation.users;
+  const clientToken = await mintClientToken(gateway, { tenantId: tenant.id, userId: firstUser!.id, capabilities: ['READ_CALENDARS'], ttlSeconds: 3600 });
 
   console.log(`
   Xkit gateway demo: http://localhost:${port}/graphql (Apollo Sandbox)
@@ -63,6 +68,13 @@ async function main(): Promise<void> {
         rooms(first: 4) { nodes { displayName emailAddress capacity } }
       }
     }
+
+  A client token for a browser app (one hour, ${firstUser!.displayName}'s calendars only; XKIT_CORS_ORIGINS
+  lets http://localhost:3000 and :5173 call the gateway):
+
+    curl -s http://localhost:${port}/graphql -H 'content-type: application/json' \\
+      -H 'authorization: Bearer ${clientToken}' \\
+      -d '{"query":"{ viewer { userId capabilities expiresAt tenant { user(id: \\"${firstUser!.id}\\") { displayName calendars { name } } } } }"}'
 
   Ctrl-C stops the demo.
 `);

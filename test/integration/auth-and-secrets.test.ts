@@ -181,6 +181,9 @@ describe('configuration', () => {
     [{ XKIT_DATABASE_URL: 'mysql://x' }, /XKIT_DATABASE_URL must be sqlite:/],
     [{ XKIT_MICROSOFT_LOGIN_URL: 'http://127.0.0.1:1' }, /XKIT_MICROSOFT_LOGIN_URL must be an absolute https URL/],
     [{ XKIT_ALLOWED_RETURN_ORIGINS: 'not a url' }, /XKIT_ALLOWED_RETURN_ORIGINS/],
+    [{ XKIT_CORS_ORIGINS: 'https://app.example.com/path, https://ok.example.com, *' }, /XKIT_CORS_ORIGINS .*"https:\/\/app.example.com\/path" is not one; XKIT_CORS_ORIGINS .*"\*" is not one/],
+    [{ XKIT_CLIENT_RATE_LIMIT: '0' }, /XKIT_CLIENT_RATE_LIMIT must be a whole number between 1 and 1000000/],
+    [{ XKIT_ADMIN_API_KEY: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.abc' }, /XKIT_ADMIN_API_KEY must not look like a JWT/],
   ])('stops with one clear line for %j', async (env, message) => {
     const failure = await run(process.execPath, [main], { env: { PATH: process.env.PATH, XKIT_DATABASE_URL: 'sqlite::memory:', ...env }, cwd: newDataDir() }).then(
       () => null,

@@ -2,7 +2,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import Redis from 'ioredis';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../fake-microsoft';
 import { GatewayProcess, freePort, gatewaySettings, get, httpsGet, startGateway, stopProcess } from './harness';
-import { consentLink, consentedTenant } from './scenario';
+import { mintClientToken, postGraphql } from './client-access';
+import { consentLink, consentedTenant, followConsent } from './scenario';
 
 /**
  * Several replicas on one PostgreSQL and one Redis. Needs real servers: CI starts them with
@@ -56,7 +57,8 @@ describeWithServers('replicas on PostgreSQL and Redis', () => {
   it('refuses on one replica a consent state already used on the other', async () => {
     const settings = await gatewaySettings(fake);
     const a = await start(settings);
-    const b = await start(settings);
+    // Behind one load balancer, replicas share one public URL: the redirect URI registered in Azure.
+    const b = await start(settings, { XKIT_PUBLIC_URL: a.url });
     const { connector } = await consentedTenant(a, fake, { users: 2 });
     const organisation = fake.addTenant({ displayName: 'Replicated Ltd' });
     const link = await consentLink(a, connector.id, { tenantHint: organisation.tenantId });
@@ -64,10 +66,41 @@ describeWithServers('replicas on PostgreSQL and Redis', () => {
     const onA = new URL(microsoft.location!);
     const onB = new URL(onA.pathname + onA.search, b.url);
 
-    expect((await get(onB.toString())).status).toBe(200);
+    // B takes the consent answer (the sign-in hop returns through the shared URL); A then sees the state used.
+    expect((await followConsent(b, fake, onB.toString())).status).toBe(200);
     const replay = await get(onA.toString());
     expect(replay.status).toBe(400);
     expect(replay.body).toMatch(/already been used/);
+  });
+
+  it('accepts on one replica a client token minted on the other, and one removeTenant stops it on both at once', async () => {
+    const settings = { ...(await gatewaySettings(fake)), XKIT_REDIS_URL: redisUrl! };
+    const a = await start(settings);
+    const b = await start(settings);
+    const { tenant } = await consentedTenant(a, fake, { users: 3 });
+    const token = await mintClientToken(a, { tenantId: tenant.id, capabilities: ['READ_DIRECTORY'] });
+    for (const replica of [b, a]) {
+      const answer = await replica.gql(USERS, { tenant: tenant.id }, { key: token });
+      expect(answer.errors?.[0]?.extensions.code).toBe('FORBIDDEN'); // calendars: not in its capabilities
+      expect(answer.data.tenant.users.nodes).toHaveLength(3);
+    }
+    expect((await b.gql('mutation($id: ID!) { removeTenant(id: $id) }', { id: tenant.id })).data.removeTenant).toBe(true);
+    for (const replica of [a, b]) {
+      const refused = await postGraphql(replica, '{ viewer { userId } }', { bearer: token });
+      expect(refused.status).toBe(401);
+      expect(refused.errors?.[0]?.message).toMatch(/its tenant was removed/);
+    }
+  });
+
+  it("counts a client token's requests on every replica against one limit", async () => {
+    const settings = { ...(await gatewaySettings(fake)), XKIT_REDIS_URL: redisUrl! };
+    const a = await start(settings, { XKIT_CLIENT_RATE_LIMIT: '4' });
+    const b = await start(settings, { XKIT_CLIENT_RATE_LIMIT: '4' });
+    const { tenant } = await consentedTenant(a, fake, { users: 1 });
+    const token = await mintClientToken(a, { tenantId: tenant.id, capabilities: ['READ_DIRECTORY'] });
+    const statuses = [];
+    for (const replica of [a, b, a, b, a, b]) statuses.push((await postGraphql(replica, '{ viewer { userId } }', { bearer: token })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
   });
 
   it('keeps serving from its own memory when Redis goes away, and says so', async () => {
@@ -77,6 +110,7 @@ describeWithServers('replicas on PostgreSQL and Redis', () => {
       await waitForRedis(port);
       const gateway = await start({ ...(await gatewaySettings(fake)), XKIT_REDIS_URL: `redis://127.0.0.1:${port}` }, { LOG_LEVEL: 'info' });
       const setup = await consentedTenant(gateway, fake, { users: 3 });
+      const clientToken = await mintClientToken(gateway, { tenantId: setup.tenant.id, capabilities: ['READ_DIRECTORY'] });
       expect(await health(gateway)).toMatchObject({ status: 'ok', redis: 'ok' });
 
       await stopProcess(redisServer);
@@ -86,6 +120,8 @@ describeWithServers('replicas on PostgreSQL and Redis', () => {
       expect(fake.counters.tokenRequests).toBe(0); // the token this process already held
       expect(await health(gateway)).toMatchObject({ status: 'ok', redis: 'unavailable' });
       expect(gateway.output()).toMatch(/redis unavailable/);
+      // Client tokens are still served: their rate limit is counted in this process's memory meanwhile.
+      expect((await postGraphql(gateway, '{ viewer { userId } }', { bearer: clientToken })).status).toBe(200);
     } finally {
       await stopProcess(redisServer);
     }

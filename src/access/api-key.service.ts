@@ -3,18 +3,24 @@ import { DataSource, IsNull } from 'typeorm';
 import { badInput, notFound } from '../errors';
 import type { Logger } from '../observability/logger';
 import { isGuid, validText } from '../validation/input-rules';
-import { ApiKeyEntity } from './api-key.entity';
+import { ApiKeyEntity, ApiKeyRole } from './api-key.entity';
 
 const CACHE_TTL_MS = 5_000;
 
 const hashOf = (key: string) => createHash('sha256').update(key).digest();
 
+/** An API key that authenticated a request. */
+export interface AuthenticatedKey {
+  id: string;
+  role: ApiKeyRole;
+}
+
 /**
- * Admin API keys. Only SHA-256 hashes are stored; a revoked key stays as a tombstone. The hash list is cached briefly in memory so
+ * API keys (ADMIN or READ_ONLY). Only SHA-256 hashes are stored; a revoked key stays as a tombstone. The hash list is cached briefly in memory so
  * authentication costs no database query; a key revoked on another replica stops working within 5 s.
  */
 export class ApiKeyService {
-  private cache: { at: number; keys: Array<{ id: string; hash: Buffer }> } | null = null;
+  private cache: { at: number; keys: Array<AuthenticatedKey & { hash: Buffer }> } | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -32,7 +38,7 @@ export class ApiKeyService {
   async bootstrap(adminApiKey: string | null, production: boolean): Promise<{ generatedKey: string | null }> {
     if (adminApiKey) {
       const existing = await this.repository.findOneBy({ keyHash: hashOf(adminApiKey).toString('hex') });
-      if (!existing) await this.insert('bootstrap (XKIT_ADMIN_API_KEY)', adminApiKey);
+      if (!existing) await this.insert('bootstrap (XKIT_ADMIN_API_KEY)', adminApiKey, ApiKeyRole.ADMIN);
       else if (existing.revokedAt) {
         this.logger.warn('XKIT_ADMIN_API_KEY was revoked through the API and stays revoked; set it to a new key, or sign in with another key');
       }
@@ -43,17 +49,17 @@ export class ApiKeyService {
       throw new Error('XKIT_ADMIN_API_KEY is required when NODE_ENV=production and no API key exists yet; generate one with: openssl rand -base64 32');
     }
     const key = newKey();
-    await this.insert('bootstrap (generated at first start)', key);
+    await this.insert('bootstrap (generated at first start)', key, ApiKeyRole.ADMIN);
     return { generatedKey: key };
   }
 
-  /** The id of the key when the bearer token is a valid key, else null. Constant-time per comparison. */
-  async authenticate(presented: string): Promise<string | null> {
+  /** The key when the bearer token is a valid key, else null. Constant-time per comparison. */
+  async authenticate(presented: string): Promise<AuthenticatedKey | null> {
     if (!presented || presented.length > 512) return null;
     const hash = hashOf(presented);
-    let match: string | null = null;
+    let match: AuthenticatedKey | null = null;
     for (const key of await this.activeKeys()) {
-      if (timingSafeEqual(key.hash, hash)) match = key.id;
+      if (timingSafeEqual(key.hash, hash)) match = { id: key.id, role: key.role };
     }
     return match;
   }
@@ -62,9 +68,9 @@ export class ApiKeyService {
     return this.repository.find({ where: { revokedAt: IsNull() }, order: { createdAt: 'ASC' } });
   }
 
-  async create(name: string): Promise<{ entity: ApiKeyEntity; key: string }> {
+  async create(name: string, role: ApiKeyRole): Promise<{ entity: ApiKeyEntity; key: string }> {
     const key = newKey();
-    return { entity: await this.insert(validText('name', name, 100), key), key };
+    return { entity: await this.insert(validText('name', name, 100), key, role), key };
   }
 
   async revoke(id: string, callerKeyId: string | null): Promise<boolean> {
@@ -77,12 +83,13 @@ export class ApiKeyService {
     return true;
   }
 
-  private async insert(name: string, key: string): Promise<ApiKeyEntity> {
+  private async insert(name: string, key: string, role: ApiKeyRole): Promise<ApiKeyEntity> {
     const entity = Object.assign(new ApiKeyEntity(), {
       id: randomUUID(),
       name,
       keyHash: hashOf(key).toString('hex'),
       keyPrefix: key.slice(0, 8),
+      role,
       createdAt: new Date(),
       revokedAt: null,
     });
@@ -93,8 +100,8 @@ export class ApiKeyService {
 
   private async activeKeys() {
     if (!this.cache || Date.now() - this.cache.at > CACHE_TTL_MS) {
-      const rows = await this.repository.find({ select: { id: true, keyHash: true }, where: { revokedAt: IsNull() } });
-      this.cache = { at: Date.now(), keys: rows.map((row) => ({ id: row.id, hash: Buffer.from(row.keyHash, 'hex') })) };
+      const rows = await this.repository.find({ select: { id: true, keyHash: true, role: true }, where: { revokedAt: IsNull() } });
+      this.cache = { at: Date.now(), keys: rows.map((row) => ({ id: row.id, role: row.role, hash: Buffer.from(row.keyHash, 'hex') })) };
     }
     return this.cache.keys;
   }

@@ -1,0 +1,25 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { ClientCapability } from '../../src/access/caller';
+import { ClientTokenSigner } from '../../src/access/client-token';
+import { GatewayKeys } from '../../src/crypto/keys';
+
+const signer = new ClientTokenSigner(new GatewayKeys(randomBytes(32)));
+const claims = { tenantId: randomUUID(), userId: null, capabilities: [ClientCapability.READ_DIRECTORY] };
+
+afterEach(() => jest.useRealTimers());
+
+it('verifies what it signed, and a remembered token still expires on time', async () => {
+  jest.useFakeTimers({ now: new Date('2026-12-01T10:00:00Z') });
+  const { token, expiresAt } = await signer.sign(claims, 60);
+  expect(expiresAt.toISOString()).toBe('2026-12-01T10:01:00.000Z');
+  expect(await signer.verify(token)).toEqual({ ...claims, expiresAt });
+  expect(await signer.verify(token)).toEqual({ ...claims, expiresAt });
+  jest.setSystemTime(new Date('2026-12-01T10:01:00Z'));
+  await expect(signer.verify(token)).rejects.toMatchObject({ reason: 'expired', message: expect.stringContaining('expired at 2026-12-01T10:01:00.000Z') });
+});
+
+it("refuses another gateway's tokens", async () => {
+  const other = new ClientTokenSigner(new GatewayKeys(randomBytes(32)));
+  const { token } = await other.sign(claims, 600);
+  await expect(signer.verify(token)).rejects.toMatchObject({ reason: 'invalid' });
+});
