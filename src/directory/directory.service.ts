@@ -14,6 +14,7 @@ import { tenantGraphLoaders } from '../tenants/tenant-graph-loaders';
 import { Calendar, User, UserConnection } from './directory.types';
 import type { Event } from './event.types';
 import { PageCursorCodec } from './page-cursor';
+import type { UserPageLoads } from './user-page-loads';
 
 /** A page of users: which one, of which search, and whether to count them all. */
 export interface UsersRequest {
@@ -35,21 +36,34 @@ export class DirectoryService {
     private readonly cursors: PageCursorCodec,
   ) {}
 
-  async users(tenant: TenantEntity, request: UsersRequest, context: GatewayContext): Promise<UserConnection> {
+  /** `loads`: what the query asks of each user, started as soon as the page arrives (see userPageLoads). */
+  async users(tenant: TenantEntity, request: UsersRequest, context: GatewayContext, loads?: UserPageLoads): Promise<UserConnection> {
     validPageSize(request.first);
     const search = validSearch(request.search);
     const binding = { list: 'users' as const, search };
     const skipToken = request.after ? this.cursors.decode(tenant.id, binding, request.after) : undefined;
     requireGranted(tenant.grantedScopes, graphPermissions.listUsers);
     const page = await listUsers(this.graph, this.tenants.access(tenant, context), { top: request.first, skipToken, search, count: request.count });
+    const nodes = page.users.map((user) => toUser(user, tenant));
+    // Only for API keys, which may read every user's calendars: a client token's fields pass the access checker first.
+    if (loads && context.caller.kind === 'apiKey') this.startLoads(nodes, loads, context);
     return {
-      nodes: page.users.map((user) => toUser(user, tenant)),
+      nodes,
       pageInfo: {
         hasNextPage: page.nextSkipToken !== null,
         endCursor: page.nextSkipToken === null ? null : this.cursors.encode(tenant.id, binding, page.nextSkipToken),
       },
       totalCount: page.totalCount,
     };
+  }
+
+  /** The loads land in the DataLoaders, where the field resolvers pick them up; their errors are theirs to report. */
+  private startLoads(users: User[], loads: UserPageLoads, context: GatewayContext): void {
+    const ignore = () => undefined;
+    for (const user of users) {
+      for (const fields of loads.calendars) this.calendars(user, fields, context).catch(ignore);
+      for (const { start, end, fields } of loads.events) this.events(user, start, end, fields, context).catch(ignore);
+    }
   }
 
   async user(tenant: TenantEntity, id: string, context: GatewayContext): Promise<User | null> {

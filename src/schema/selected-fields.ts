@@ -11,26 +11,55 @@ import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } 
 const selectionsByFieldNodes = new WeakMap<readonly FieldNode[], ReadonlySet<string>>();
 
 export function selectedFieldNames(info: GraphQLResolveInfo): ReadonlySet<string> {
-  let names = selectionsByFieldNodes.get(info.fieldNodes);
+  return fieldNamesUnder(info.fieldNodes, info.fragments);
+}
+
+/** The same, for field nodes found further down the document (a field of each item of a page). */
+export function fieldNamesUnder(fieldNodes: readonly FieldNode[], fragments: GraphQLResolveInfo['fragments']): ReadonlySet<string> {
+  let names = selectionsByFieldNodes.get(fieldNodes);
   if (!names) {
     const found = new Set<string>();
-    for (const node of info.fieldNodes) if (node.selectionSet) collect(node.selectionSet, info, found, new Set());
+    for (const node of fieldNodes) if (node.selectionSet) collect(node.selectionSet, fragments, found, new Set());
     names = found;
-    selectionsByFieldNodes.set(info.fieldNodes, names);
+    selectionsByFieldNodes.set(fieldNodes, names);
   }
   return names;
 }
 
-function collect(selectionSet: SelectionSetNode, info: GraphQLResolveInfo, found: Set<string>, visitedFragments: Set<string>): void {
+/**
+ * The field nodes of `selectionSet` that graphql-js will merge into one field per response key
+ * (alias or name), through fragments: what one resolver call below will receive as `fieldNodes`.
+ */
+export function childFieldNodes(selectionSets: readonly (SelectionSetNode | undefined)[], fragments: GraphQLResolveInfo['fragments']): Map<string, FieldNode[]> {
+  const byResponseKey = new Map<string, FieldNode[]>();
+  const visit = (selectionSet: SelectionSetNode, visitedFragments: Set<string>) => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const key = selection.alias?.value ?? selection.name.value;
+        byResponseKey.set(key, [...(byResponseKey.get(key) ?? []), selection]);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        visit(selection.selectionSet, visitedFragments);
+      } else if (!visitedFragments.has(selection.name.value)) {
+        visitedFragments.add(selection.name.value);
+        const fragment = fragments[selection.name.value];
+        if (fragment) visit(fragment.selectionSet, visitedFragments);
+      }
+    }
+  };
+  for (const selectionSet of selectionSets) if (selectionSet) visit(selectionSet, new Set());
+  return byResponseKey;
+}
+
+function collect(selectionSet: SelectionSetNode, fragments: GraphQLResolveInfo['fragments'], found: Set<string>, visitedFragments: Set<string>): void {
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       found.add(selection.name.value);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      collect(selection.selectionSet, info, found, visitedFragments);
+      collect(selection.selectionSet, fragments, found, visitedFragments);
     } else if (!visitedFragments.has(selection.name.value)) {
       visitedFragments.add(selection.name.value);
-      const fragment = info.fragments[selection.name.value];
-      if (fragment) collect(fragment.selectionSet, info, found, visitedFragments);
+      const fragment = fragments[selection.name.value];
+      if (fragment) collect(fragment.selectionSet, fragments, found, visitedFragments);
     }
   }
 }

@@ -7,6 +7,7 @@ import { ConnectorEntity } from '../connectors/connector.entity';
 import { DirectoryService } from '../directory/directory.service';
 import { AccessToken, User, UserConnection } from '../directory/directory.types';
 import { selectedFieldNames } from '../schema/selected-fields';
+import { userPageLoads } from '../directory/user-page-loads';
 import { TenantEntity } from './tenant.entity';
 import { TenantService } from './tenant.service';
 
@@ -72,7 +73,7 @@ export class TenantResolver {
     @Ctx() context: GatewayContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<UserConnection> {
-    return this.directory.users(tenant, { first, after, search, count: selectedFieldNames(info).has('totalCount') }, context);
+    return this.directory.users(tenant, { first, after, search, count: selectedFieldNames(info).has('totalCount') }, context, userPageLoads(info));
   }
 
   @ClientMay(ClientCapability.READ_DIRECTORY, { ...ofTenant, self: ({ args }) => args.id })

@@ -36,6 +36,8 @@ export interface FakeCounters {
   notificationsDropped: number;
   /** The most Graph requests the fake was answering at once ($batch counts 1), since the last reset. */
   maxConcurrentGraphRequests: number;
+  /** Connections closed under a request by the resetReusedConnections fault. */
+  connectionsReset: number;
   /** Requests whose client closed the connection before the answer was sent (it gave up waiting). */
   abandonedRequests: number;
   /** TLS handshakes completed: a client that keeps its connections alive adds none once warm. */
@@ -65,6 +67,7 @@ export function emptyCounters(): FakeCounters {
     notificationDeliveriesAbandoned: 0,
     notificationsDropped: 0,
     maxConcurrentGraphRequests: 0,
+    connectionsReset: 0,
     abandonedRequests: 0,
     tlsConnections: 0,
   };

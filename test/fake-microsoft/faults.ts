@@ -16,6 +16,8 @@ export interface FakeFaults {
   forbiddenUsers: Set<string>;
   /** Calendar and event routes of these user ids answer 404 MailboxNotEnabledForRESTAPI. */
   mailboxDisabledUsers: Set<string>;
+  /** The next `count` Graph requests arriving on a connection that already served one get it closed instead of an answer (a stale pooled connection). */
+  resetReusedConnections?: { count: number };
   /** Overrides the start option `latencyMs` for Graph responses only. */
   graphLatencyMs?: number;
   /** The next `count` change notifications are silently lost (Graph has lost notifications for hours): only a delta sweep finds the change. */

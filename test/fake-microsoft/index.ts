@@ -9,7 +9,7 @@ import { createServerCertificates } from './certificates';
 import type { BatchItemLogEntry, ConsentAnswer, FakeContext } from './context';
 import { emptyCounters, resetCountersInPlace, type FakeCounters } from './counters';
 import { Directory, type FakeTenantOptions, type FakeUser } from './directory';
-import { defaultFaults, resetFaultsInPlace, type FakeFaults } from './faults';
+import { consumeCountedFault, defaultFaults, resetFaultsInPlace, type FakeFaults } from './faults';
 import { handleGraphRequest } from './graph-endpoint';
 import { jsonResponse, readExchange, sendAfter, type OutgoingResponse } from './http-exchange';
 import { handleIdentityRequest } from './identity-routes';
@@ -119,6 +119,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     batchItemLog: [],
   };
   const requestLog: FakeMicrosoft['requestLog'] = [];
+  const requestsServed = new WeakMap<object, number>();
   let graphInFlight = 0;
   const inFlight = {
     start: () => {
@@ -135,6 +136,13 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
       const { authorization: _token, ...headers } = exchange.headers;
       requestLog.push({ method: exchange.method, path: exchange.path, query: exchange.rawQuery, at: Date.now(), headers });
       const isGraph = exchange.path === '/v1.0' || exchange.path.startsWith('/v1.0/');
+      const served = requestsServed.get(request.socket) ?? 0;
+      requestsServed.set(request.socket, served + 1);
+      if (isGraph && served > 0 && consumeCountedFault(context.faults.resetReusedConnections)) {
+        // As a server that had already closed this idle connection: the client learns only now.
+        context.counters.connectionsReset++;
+        return void request.socket.destroy();
+      }
       if (isGraph) {
         inFlight.start();
         // 'finish' comes as the answer is handed to the socket, before the client can send its next request.
