@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { CatalogEntryEntity } from '../catalog/catalog-entry.entity';
 import { CatalogService } from '../catalog/catalog.service';
 import { GatewayKeys } from '../crypto/keys';
 import { GatewayError, badInput, notFound } from '../errors';
 import type { AppCredentials } from '../microsoft/app-token.service';
+import { RowsById } from '../db/rows-by-id';
 import { ConnectorEntity } from './connector.entity';
 import { isGuid, shorten, validText } from '../validation/input-rules';
 import { validClientId, validClientSecret, validScopes, validSlug } from './connector-input';
@@ -18,7 +19,12 @@ export class ConnectorService {
     private readonly publicUrl: string,
     /** told when a connector's credentials change or it is deleted, to drop cached Microsoft clients */
     private readonly onCredentialsRetired: (connectorId: string) => void = () => {},
-  ) {}
+  ) {
+    this.connectorRows = new RowsById(dataSource, ConnectorEntity);
+  }
+
+  /** Every request reads its connectors: plain SQL, not the query builder. */
+  private readonly connectorRows: RowsById<ConnectorEntity>;
 
   private get connectors() {
     return this.dataSource.getRepository(ConnectorEntity);
@@ -50,7 +56,7 @@ export class ConnectorService {
   }
 
   async byIds(ids: readonly string[]): Promise<Map<string, ConnectorEntity>> {
-    const rows = await this.connectors.findBy({ id: In([...ids]) });
+    const rows = await this.connectorRows.load(ids);
     return new Map(rows.map((row) => [row.id, row]));
   }
 

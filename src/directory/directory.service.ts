@@ -26,6 +26,7 @@ export interface UsersRequest {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const decoratedCalendars = new WeakMap<readonly object[], Calendar[]>();
 const USER_PRINCIPAL_NAME = /^[^\s/\\?#%@]{1,113}@[A-Za-z0-9.-]{1,255}$/;
 
 /** Reads a tenant's users, calendars and events; input is checked before any call to Microsoft. */
@@ -77,7 +78,13 @@ export class DirectoryService {
   async calendars(user: User, fields: ReadonlySet<string>, context: GatewayContext): Promise<Calendar[]> {
     requireGranted(user.tenant.grantedScopes, graphPermissions.readCalendars);
     const calendars = await this.loaders(user.tenant, context).calendars.load({ userId: user.id, select: graphSelect(CALENDAR_PROPERTIES, fields) });
-    return calendars.map((calendar) => ({ ...calendar, userId: user.id, tenant: user.tenant }));
+    // A page's loads start early and are asked again by the fields: decorate each loaded list once.
+    let decorated = decoratedCalendars.get(calendars);
+    if (!decorated) {
+      decorated = calendars.map((calendar) => Object.assign(calendar, { userId: user.id, tenant: user.tenant }));
+      decoratedCalendars.set(calendars, decorated);
+    }
+    return decorated;
   }
 
   /** The default calendar's events in the window; `fields`: what the query selects of each event. */

@@ -3,6 +3,7 @@ import { DataSource, In } from 'typeorm';
 import { ConnectorEntity } from '../connectors/connector.entity';
 import { ConnectorService } from '../connectors/connector.service';
 import type { EntityLoaders } from '../entity-loaders';
+import { RowsById } from '../db/rows-by-id';
 import { isUniqueViolation } from '../db/unique-violation';
 import { isGuid } from '../validation/input-rules';
 import { GatewayError, notFound } from '../errors';
@@ -30,7 +31,12 @@ export class TenantService {
     private readonly tokens: AppTokenService,
     private readonly graph: GraphClient,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.tenantRows = new RowsById(dataSource, TenantEntity);
+  }
+
+  /** Every request reads its tenant: plain SQL, not the query builder. */
+  private readonly tenantRows: RowsById<TenantEntity>;
 
   private get tenants() {
     return this.dataSource.getRepository(TenantEntity);
@@ -63,7 +69,7 @@ export class TenantService {
   }
 
   async byIds(ids: readonly string[]): Promise<Map<string, TenantEntity>> {
-    const rows = await this.tenants.findBy({ id: In([...ids]) });
+    const rows = await this.tenantRows.load(ids);
     return new Map(rows.map((row) => [row.id, row]));
   }
 
