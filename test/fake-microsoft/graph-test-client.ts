@@ -36,24 +36,34 @@ export class GraphTestClient {
   }
 
   private request(method: string, pathOrUrl: string, headers: Record<string, string>, body?: string): Promise<GraphAnswer> {
-    const url = new URL(pathOrUrl, this.fake.url);
-    return new Promise((resolve, reject) => {
-      const outgoing = https.request(url, { method, ca: this.ca, headers }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: unknown;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json });
-        });
-      });
-      outgoing.on('error', reject);
-      outgoing.end(body);
-    });
+    return requestFake(this.fake.url, this.ca, method, pathOrUrl, { headers, body });
   }
+}
+
+/** One HTTPS exchange with the fake, trusting its CA; the body read as text and, when it is, JSON. */
+export function requestFake(
+  baseUrl: string,
+  ca: string,
+  method: string,
+  pathOrUrl: string,
+  options: { body?: string; headers?: Record<string, string> } = {},
+): Promise<GraphAnswer> {
+  return new Promise((resolve, reject) => {
+    const outgoing = https.request(new URL(pathOrUrl, baseUrl), { method, ca, headers: options.headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json });
+      });
+    });
+    outgoing.on('error', reject);
+    outgoing.end(options.body);
+  });
 }

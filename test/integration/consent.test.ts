@@ -1,6 +1,6 @@
 import { GatewayKeys } from '../../src/crypto/keys';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../fake-microsoft';
-import { GatewayProcess, gatewaySettings, get, httpsGet, startGateway } from './harness';
+import { GatewayProcess, gatewaySettings, get, httpsGet, startGateway, logLine } from './harness';
 import { TENANT_FIELDS, adminConsents, consentLink, consentedTenant, createConnector, followConsent, readyConnector, tenantsOf } from './scenario';
 
 let fake: FakeMicrosoft;
@@ -354,17 +354,3 @@ describe('bad consent input gets a clear error and records nothing', () => {
     expect(answer.status).toBe(404);
   });
 });
-
-/** The gateway's first JSON log line that matches, waiting for it to be written. */
-async function logLine(process: GatewayProcess, matches: (entry: any) => boolean): Promise<any> {
-  for (;;) {
-    const found = process
-      .output()
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line))
-      .find(matches);
-    if (found) return found;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

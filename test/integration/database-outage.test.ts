@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../fake-microsoft';
-import { GatewayProcess, gatewaySettings, get, startGateway } from './harness';
+import { GatewayProcess, gatewaySettings, get, startGateway, until } from './harness';
 import { consentLink, readyConnector } from './scenario';
 
 /**
@@ -66,7 +66,3 @@ describeWithPostgres('when PostgreSQL stops answering', () => {
     expect((await gateway.gql('{ connectors { id } }')).errors).toBeUndefined();
   });
 });
-
-async function until(condition: () => Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolveWait) => setTimeout(resolveWait, 50));
-}

@@ -1,5 +1,5 @@
 import { startFakeMicrosoft, type FakeMicrosoft } from '../fake-microsoft';
-import { GatewayProcess, gatewaySettings, startGateway } from './harness';
+import { GatewayProcess, gatewaySettings, startGateway, until } from './harness';
 import { adminConsents, consentedTenant, tenantsOf } from './scenario';
 
 /** What a caller's mistakes, a hostile caller and a failing Microsoft get back: truthful codes and statuses, bounded work. */
@@ -187,8 +187,3 @@ describe('request ids', () => {
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 });
-
-/** Waits for something the gateway or the fake does, without a fixed sleep. */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
-}

@@ -186,3 +186,23 @@ export async function get(url: string): Promise<{ status: number; location: stri
   const response = await fetch(url, { redirect: 'manual' });
   return { status: response.status, location: response.headers.get('location'), body: await response.text() };
 }
+
+/** Waits for something the gateway or the fake does, polling, without a fixed sleep standing in for it. */
+export async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolveWait) => setTimeout(resolveWait, 20));
+}
+
+/** The gateway's first JSON log line that matches, waiting for it to be written. */
+export async function logLine(gateway: GatewayProcess, matches: (entry: any) => boolean): Promise<any> {
+  let found: any;
+  await until(() => {
+    found = gateway
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line))
+      .find(matches);
+    return found !== undefined;
+  });
+  return found;
+}

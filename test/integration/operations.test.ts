@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../fake-microsoft';
-import { GatewayProcess, freePort, gatewaySettings, newDataDir, startGateway, stopProcess } from './harness';
+import { GatewayProcess, freePort, gatewaySettings, newDataDir, startGateway, stopProcess, logLine, until } from './harness';
 import { consentedTenant } from './scenario';
 
 let fake: FakeMicrosoft;
@@ -188,21 +188,4 @@ async function redisForTest(): Promise<{ url: string; stop: () => Promise<void> 
     await new Promise((resolveWait) => setTimeout(resolveWait, 50));
   }
   return { url, stop: async () => void (await stopProcess(server)) };
-}
-
-async function logLine(process: GatewayProcess, matches: (entry: any) => boolean): Promise<any> {
-  for (;;) {
-    const found = process
-      .output()
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line))
-      .find(matches);
-    if (found) return found;
-    await new Promise((resolveWait) => setTimeout(resolveWait, 10));
-  }
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolveWait) => setTimeout(resolveWait, 10));
 }

@@ -1,5 +1,5 @@
+import { requestFake } from '../fake-microsoft/graph-test-client';
 import { readFileSync } from 'node:fs';
-import https from 'node:https';
 import { startFakeMicrosoft, type FakeMicrosoft, type FakeTenantOptions, type FakeUser } from '../fake-microsoft';
 
 /** Shared by the fake-mailbox tests: a running fake, one consented tenant, and HTTPS helpers that talk to it as the gateway would. */
@@ -33,24 +33,7 @@ export async function startHarness(tenant: Omit<FakeTenantOptions, 'displayName'
   let tenants = 0;
 
   const request = (method: string, pathOrUrl: string, options: { body?: string; headers?: Record<string, string> } = {}): Promise<HttpAnswer> =>
-    new Promise((resolve, reject) => {
-      const outgoing = https.request(new URL(pathOrUrl, fake.url), { method, ca, headers: options.headers }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: unknown;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json });
-        });
-      });
-      outgoing.on('error', reject);
-      outgoing.end(options.body);
-    });
+    requestFake(fake.url, ca, method, pathOrUrl, options);
 
   const takeToken = async (tenantId: string): Promise<string> => {
     const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, scope: GRAPH_SCOPE }).toString();

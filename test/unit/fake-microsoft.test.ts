@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import https from 'node:https';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { startFakeMicrosoft, type FakeMicrosoft, type FakeUser } from '../fake-microsoft';
+import { requestFake } from '../fake-microsoft/graph-test-client';
 
 /**
  * The fake Microsoft must be good enough that the real @azure/msal-node takes tokens from it, and
@@ -306,25 +306,7 @@ interface HttpAnswer {
 }
 
 function request(method: string, pathOrUrl: string, options: { body?: string; headers?: Record<string, string> } = {}): Promise<HttpAnswer> {
-  const url = new URL(pathOrUrl, fake.url);
-  return new Promise((resolveAnswer, reject) => {
-    const outgoing = https.request(url, { method, ca, headers: options.headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolveAnswer({ status: response.statusCode ?? 0, headers: response.headers, text, json });
-      });
-    });
-    outgoing.on('error', reject);
-    outgoing.end(options.body);
-  });
+  return requestFake(fake.url, ca, method, pathOrUrl, options);
 }
 
 function graph(method: string, pathOrUrl: string, options: { token?: string; json?: unknown } = {}): Promise<HttpAnswer> {
