@@ -1,5 +1,5 @@
 import { logger as defaultLogger, type Logger } from '../observability/logger';
-import { graphBatchItems, graphRequests, graphRetries, graphThrottled } from '../observability/metrics';
+import { graphRequests, graphRetries, graphThrottled } from '../observability/metrics';
 import { ConcurrencyLimit } from './concurrency-limit';
 import {
   MAX_BATCH_REQUESTS,
@@ -11,6 +11,7 @@ import {
 } from './graph-batch-items';
 import { GraphRequestError, graphRequestErrorFrom, headerValue } from './graph-request-error';
 import { isRetryableStatus, retryDelayMs, type RetryTiming } from './graph-retry';
+import { ItemCounts } from './graph-batch-metrics';
 import { graphRouteTemplate } from './graph-route';
 import { MicrosoftHttp, MicrosoftUnreachable } from './microsoft-http';
 import { GatewayStopping, RequestDeadlineExceeded, sleep, untilAborted } from '../request-signal';
@@ -288,33 +289,5 @@ function parseJson(text: string): { ok: boolean; value: unknown } {
   } catch {
     const message = `Graph answered with a body that is not JSON: ${text.slice(0, 120)}`;
     return { ok: false, value: { error: { code: 'InvalidResponse', message } } };
-  }
-}
-
-/** Batch items counted per chunk: one route template per distinct URL shape, metrics added in bulk. */
-class ItemCounts {
-  private readonly byRouteAndStatus = new Map<string, number>();
-  private throttled = 0;
-  private unavailable = 0;
-
-  add(request: GraphBatchRequest, status: number): void {
-    const route = request.route ?? `${request.method ?? 'GET'} ${graphRouteTemplate(request.url)}`;
-    const key = `${route}\u0000${status}`;
-    this.byRouteAndStatus.set(key, (this.byRouteAndStatus.get(key) ?? 0) + 1);
-    if (status === 429) this.throttled++;
-    else if (status === 503 || status === 504) this.unavailable++;
-  }
-
-  record(retried: number): void {
-    for (const [key, count] of this.byRouteAndStatus) {
-      const [route, status] = key.split('\u0000') as [string, string];
-      graphBatchItems.inc({ route, status }, count);
-    }
-    if (this.throttled > 0) graphThrottled.inc(this.throttled);
-    if (retried > 0) {
-      const throttledRetries = Math.min(retried, this.throttled);
-      if (throttledRetries > 0) graphRetries.inc({ reason: 'throttled' }, throttledRetries);
-      if (retried > throttledRetries) graphRetries.inc({ reason: 'unavailable' }, retried - throttledRetries);
-    }
   }
 }
