@@ -37,6 +37,9 @@ import { presentError } from './schema/error-presentation';
 import { requestAdmission } from './schema/request-admission';
 import { TenantResolver } from './tenants/tenant.resolver';
 import { TenantService } from './tenants/tenant.service';
+import { webhookArgumentChecks, WebhookResolver } from './webhooks/webhook.resolver';
+import { createWebhooks } from './webhooks/webhooks.module';
+import { BackgroundWorkers } from './workers/background-workers';
 
 export interface Gateway {
   httpServer: http.Server;
@@ -70,8 +73,10 @@ export async function createGateway(options: {
   });
   const apiKeys = new ApiKeyService(dataSource, logger);
   const catalog = new CatalogService(dataSource);
-  const connectors = new ConnectorService(dataSource, keys, config.publicUrl, (id) => tokens.forgetConnector(id));
-  const tenants = new TenantService(dataSource, connectors, tokens, graph, logger);
+  const workers = new BackgroundWorkers({ intervalMs: config.workerIntervalMs, logger });
+  const webhooks = createWebhooks({ config, dataSource, keys, workers, logger, calendarInterestChanged: async () => undefined });
+  const connectors = new ConnectorService(dataSource, keys, config.publicUrl, (id) => tokens.forgetConnector(id), webhooks.tenantWebhooks);
+  const tenants = new TenantService(dataSource, connectors, tokens, graph, logger, webhooks.tenantWebhooks);
   const consent = new ConsentService(dataSource, connectors, keys, new AdminSignIn(config.microsoftLoginUrl, microsoftHttp), {
     loginUrl: config.microsoftLoginUrl,
     allowedReturnOrigins: config.allowedReturnOrigins,
@@ -85,6 +90,7 @@ export async function createGateway(options: {
     [TenantResolver, new TenantResolver(tenants, directory)],
     [UserResolver, new UserResolver(directory)],
     [ApiKeyResolver, new ApiKeyResolver(apiKeys)],
+    [WebhookResolver, webhooks.resolver],
   ]);
   const schema = buildGatewaySchema({ get: (resolverClass) => instances.get(resolverClass) });
 
@@ -112,7 +118,7 @@ export async function createGateway(options: {
       ...(config.nodeEnv === 'production' ? [] : [ApolloServerPluginLandingPageLocalDefault({ embed: true })]),
       requestAdmission({
         maxCost: config.maxQueryCost,
-        argumentChecks: directoryArgumentChecks,
+        argumentChecks: { ...directoryArgumentChecks, ...webhookArgumentChecks },
         listSizes: async () => ({ connectors: await connectors.count(), tenantsByConnector: await tenants.countsByConnector() }),
         introspectionNeedsKey: config.nodeEnv === 'production',
       }),
@@ -177,16 +183,21 @@ export async function createGateway(options: {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => {
           httpServer.off('error', reject);
+          // Only once the port is bound: Graph's handshake calls back as soon as a subscription is asked for.
+          workers.start();
           resolve();
         });
       }),
     stop: async () => {
+      // Background work stops at once: an attempt cut short is given back to the database for the next process.
+      const workersStopped = workers.stop();
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       const grace = setTimeout(() => stopping.abort(), config.shutdownGraceMs);
       // Aborted requests answer at once; a connection still open after that is a client that does not read.
       const last = setTimeout(() => httpServer.closeAllConnections(), config.shutdownGraceMs + 2_000);
       await closed;
+      await workersStopped;
       clearTimeout(grace);
       clearTimeout(last);
       stopping.abort();

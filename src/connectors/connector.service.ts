@@ -3,8 +3,11 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { CatalogEntryEntity } from '../catalog/catalog-entry.entity';
 import { CatalogService } from '../catalog/catalog.service';
 import { GatewayKeys } from '../crypto/keys';
+import { runInTransaction } from '../db/transaction';
 import { GatewayError, badInput, notFound } from '../errors';
 import type { AppCredentials } from '../microsoft/app-token.service';
+import type { TenantChangeListener } from '../tenants/tenant-changes';
+import { TenantEntity } from '../tenants/tenant.entity';
 import { ConnectorEntity } from './connector.entity';
 import { isGuid, shorten, validText } from '../validation/input-rules';
 import { validClientId, validClientSecret, validScopes, validSlug } from './connector-input';
@@ -18,6 +21,8 @@ export class ConnectorService {
     private readonly publicUrl: string,
     /** told when a connector's credentials change or it is deleted, to drop cached Microsoft clients */
     private readonly onCredentialsRetired: (connectorId: string) => void = () => {},
+    /** told of the tenants a deletion removes, in its transaction (tenant.removed webhooks) */
+    private readonly tenantListener: TenantChangeListener = { changed: async () => undefined },
   ) {}
 
   private get connectors() {
@@ -124,7 +129,11 @@ export class ConnectorService {
   /** Removes the connector; its catalog entry, tenants and pending consent states go with it (ON DELETE CASCADE). */
   async delete(id: string): Promise<boolean> {
     const connector = await this.findById(id);
-    await this.connectors.delete({ id: connector.id });
+    await runInTransaction(this.dataSource, async (transaction) => {
+      const tenants = await transaction.manager.findBy(TenantEntity, { connectorId: connector.id });
+      await transaction.manager.delete(ConnectorEntity, { id: connector.id });
+      for (const before of tenants) await this.tenantListener.changed(transaction, { before, after: null });
+    });
     this.onCredentialsRetired(connector.id);
     return true;
   }

@@ -7,11 +7,14 @@ import { CatalogEntryEntity } from '../catalog/catalog-entry.entity';
 import { ConnectorEntity } from '../connectors/connector.entity';
 import { ConsentStateEntity } from '../consent/consent-state.entity';
 import { TenantEntity } from '../tenants/tenant.entity';
+import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity';
+import { WebhookEndpointEntity } from '../webhooks/webhook-endpoint.entity';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
 import { ConsentProofAndKeyTombstones1764900000000 } from './migrations/1764900000000-consent-proof-and-key-tombstones';
+import { Webhooks1765200000000 } from './migrations/1765200000000-webhooks';
 
-export const entities = [ConnectorEntity, CatalogEntryEntity, TenantEntity, ConsentStateEntity, ApiKeyEntity];
-export const migrations = [InitialSchema1764000000000, ConsentProofAndKeyTombstones1764900000000];
+export const entities = [ConnectorEntity, CatalogEntryEntity, TenantEntity, ConsentStateEntity, ApiKeyEntity, WebhookEndpointEntity, WebhookDeliveryEntity];
+export const migrations = [InitialSchema1764000000000, ConsentProofAndKeyTombstones1764900000000, Webhooks1765200000000];
 
 export function createDataSource(database: GatewayConfig['database']): DataSource {
   if (database.type === 'postgres') {

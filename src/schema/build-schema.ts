@@ -8,6 +8,7 @@ import { ConnectorResolver } from '../connectors/connector.resolver';
 import { ConsentResolver } from '../consent/consent.resolver';
 import { UserResolver } from '../directory/user.resolver';
 import { TenantResolver } from '../tenants/tenant.resolver';
+import { WebhookResolver } from '../webhooks/webhook.resolver';
 
 export const resolvers = [
   ConnectorResolver,
@@ -16,6 +17,7 @@ export const resolvers = [
   TenantResolver,
   UserResolver,
   ApiKeyResolver,
+  WebhookResolver,
 ] as const;
 
 /** The schema, built from the resolver classes. Without a container it can be printed but not executed. */
