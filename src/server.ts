@@ -36,6 +36,10 @@ import { documentLimitRules, parseOptions } from './schema/document-limits';
 import { presentError } from './schema/error-presentation';
 import { requestAdmission } from './schema/request-admission';
 import { TenantResolver } from './tenants/tenant.resolver';
+import { ChangeNotificationResolver } from './notifications/change-notification.resolver';
+import { ChangeNotificationService } from './notifications/change-notification.service';
+import { createChangeNotifications, TENANT_SWEEP_JOB } from './notifications/notifications.module';
+import { allListeners } from './tenants/tenant-changes';
 import { TenantService } from './tenants/tenant.service';
 import { webhookArgumentChecks, WebhookResolver } from './webhooks/webhook.resolver';
 import { createWebhooks } from './webhooks/webhooks.module';
@@ -74,9 +78,12 @@ export async function createGateway(options: {
   const apiKeys = new ApiKeyService(dataSource, logger);
   const catalog = new CatalogService(dataSource);
   const workers = new BackgroundWorkers({ intervalMs: config.workerIntervalMs, logger });
-  const webhooks = createWebhooks({ config, dataSource, keys, workers, logger, calendarInterestChanged: async () => undefined });
-  const connectors = new ConnectorService(dataSource, keys, config.publicUrl, (id) => tokens.forgetConnector(id), webhooks.tenantWebhooks);
-  const tenants = new TenantService(dataSource, connectors, tokens, graph, logger, webhooks.tenantWebhooks);
+  const webhooks = createWebhooks({ config, dataSource, keys, workers, logger, calendarInterestChanged: () => changeNotifications.interestChanged() });
+  const changeNotifications = new ChangeNotificationService(dataSource, { clock: workers.clock, wakeSweeps: () => workers.wake(TENANT_SWEEP_JOB) });
+  const tenantListener = allListeners(webhooks.tenantWebhooks, changeNotifications);
+  const connectors = new ConnectorService(dataSource, keys, config.publicUrl, (id) => tokens.forgetConnector(id), tenantListener);
+  const tenants = new TenantService(dataSource, connectors, tokens, graph, logger, tenantListener);
+  const notifications = createChangeNotifications({ config, dataSource, graph, tenants, outbox: webhooks.outbox, service: changeNotifications, workers, logger });
   const consent = new ConsentService(dataSource, connectors, keys, new AdminSignIn(config.microsoftLoginUrl, microsoftHttp), {
     loginUrl: config.microsoftLoginUrl,
     allowedReturnOrigins: config.allowedReturnOrigins,
@@ -91,6 +98,7 @@ export async function createGateway(options: {
     [UserResolver, new UserResolver(directory)],
     [ApiKeyResolver, new ApiKeyResolver(apiKeys)],
     [WebhookResolver, webhooks.resolver],
+    [ChangeNotificationResolver, notifications.resolver],
   ]);
   const schema = buildGatewaySchema({ get: (resolverClass) => instances.get(resolverClass) });
 
@@ -146,6 +154,7 @@ export async function createGateway(options: {
     }
     res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
+  app.use(notifications.routes);
   const callback = consentCallbackHandler({ connectors, catalog, consent, tenants, logger });
   app.get('/callback/:slug', (req, res, next) => void callback(req, res).catch(next));
   app.use(

@@ -38,6 +38,8 @@ export interface GatewayConfig {
   webhookTimeoutMs: number;
   /** how often each replica looks for due background work (deliveries, renewals, sweeps); its own changes wake it at once */
   workerIntervalMs: number;
+  /** how often each tenant's change notifications are checked against Microsoft (new users, live subscriptions) and each mailbox is swept with calendar delta */
+  changeSweepMs: number;
 }
 
 const url = (name: string) =>
@@ -109,6 +111,7 @@ const environmentSchema = z.object({
     .default(Object.freeze([0, 5, 300, 1800, 7200, 18000, 36000, 36000])),
   XKIT_WEBHOOK_TIMEOUT_SECONDS: integer('XKIT_WEBHOOK_TIMEOUT_SECONDS', 1, 60).default(15),
   XKIT_WORKER_INTERVAL_MS: integer('XKIT_WORKER_INTERVAL_MS', 20, 60_000).default(1000),
+  XKIT_CHANGE_SWEEP_SECONDS: integer('XKIT_CHANGE_SWEEP_SECONDS', 1, 86_400).default(3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -230,5 +233,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
     webhookRetryScheduleSeconds: env.XKIT_WEBHOOK_RETRY_SCHEDULE,
     webhookTimeoutMs: env.XKIT_WEBHOOK_TIMEOUT_SECONDS * 1000,
     workerIntervalMs: env.XKIT_WORKER_INTERVAL_MS,
+    changeSweepMs: env.XKIT_CHANGE_SWEEP_SECONDS * 1000,
   });
 }

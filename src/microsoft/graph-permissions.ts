@@ -22,6 +22,8 @@ export const graphPermissions = {
   readUser: { action: 'read users', allowedBy: DIRECTORY_READERS, suggested: 'User.Read.All' },
   readCalendars: { action: 'read calendars', allowedBy: CALENDAR_READERS, suggested: 'Calendars.Read' },
   readEvents: { action: 'read events', allowedBy: CALENDAR_READERS, suggested: 'Calendars.Read' },
+  // Graph refuses Calendars.ReadBasic.All for event subscriptions (ExtensionError 403).
+  subscribeToEvents: { action: 'subscribe to calendar changes', allowedBy: ['Calendars.Read', 'Calendars.ReadWrite'], suggested: 'Calendars.Read' },
   readOrganization: {
     action: "read the organisation's name",
     allowedBy: ['Directory.Read.All', 'Organization.Read.All', 'Directory.ReadWrite.All'],
@@ -35,6 +37,7 @@ const reconsent = (role: string) =>
 /** The permission a Graph route template needs, e.g. `GET /users/{id}/calendars`; null when unknown. */
 export function permissionOfRoute(route: string): GraphPermission | null {
   const path = route.replace(/^[A-Z]+ /, '');
+  if (path.startsWith('/subscriptions')) return graphPermissions.subscribeToEvents;
   if (/\/(calendarView|events)\b/.test(path)) return graphPermissions.readEvents;
   if (/\/calendars?\b/.test(path)) return graphPermissions.readCalendars;
   if (path.startsWith('/organization')) return graphPermissions.readOrganization;

@@ -12,6 +12,9 @@ const FIXED_SEGMENTS = new Set([
   'members',
   'me',
   'mailboxSettings',
+  'delta',
+  'subscriptions',
+  'reauthorize',
 ]);
 
 /**

@@ -7,6 +7,7 @@ import { CatalogResolver } from '../catalog/catalog.resolver';
 import { ConnectorResolver } from '../connectors/connector.resolver';
 import { ConsentResolver } from '../consent/consent.resolver';
 import { UserResolver } from '../directory/user.resolver';
+import { ChangeNotificationResolver } from '../notifications/change-notification.resolver';
 import { TenantResolver } from '../tenants/tenant.resolver';
 import { WebhookResolver } from '../webhooks/webhook.resolver';
 
@@ -18,6 +19,7 @@ export const resolvers = [
   UserResolver,
   ApiKeyResolver,
   WebhookResolver,
+  ChangeNotificationResolver,
 ] as const;
 
 /** The schema, built from the resolver classes. Without a container it can be printed but not executed. */

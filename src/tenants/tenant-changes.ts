@@ -55,3 +55,12 @@ export function sameRoles(a: readonly string[], b: readonly string[]): boolean {
   const sortedB = [...b].sort();
   return a.length === b.length && [...a].sort().every((role, index) => role === sortedB[index]);
 }
+
+/** Several listeners told in turn, in the same transaction. */
+export function allListeners(...listeners: TenantChangeListener[]): TenantChangeListener {
+  return {
+    changed: async (transaction, change) => {
+      for (const listener of listeners) await listener.changed(transaction, change);
+    },
+  };
+}

@@ -34,7 +34,6 @@ export class WebhookSender {
     if (!this.options.allowLocal && isIP(literal) && !isPublicAddress(literal)) {
       return { statusCode: null, error: `${literal} is not a public address; the delivery was not sent (XKIT_WEBHOOK_ALLOW_LOCAL is off)` };
     }
-    const attempt = AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)]);
     try {
       const response = await this.agent.request({
         origin: target.origin,
@@ -42,7 +41,8 @@ export class WebhookSender {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'xkit-gateway-webhooks', ...headers },
         body,
-        signal: attempt,
+        // The pool's own timers end a silent receiver's attempt; the signal only ends it when the gateway stops.
+        signal,
       });
       await response.body.dump({ limit: MAX_ANSWER_BYTES }).catch(() => undefined);
       return { statusCode: response.statusCode, error: response.statusCode >= 200 && response.statusCode < 300 ? null : `the endpoint answered HTTP ${response.statusCode}` };
@@ -59,7 +59,6 @@ export class WebhookSender {
 
 function describeFailure(error: unknown, timeoutMs: number): string {
   const timedOut =
-    (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) ||
     error instanceof undiciErrors.HeadersTimeoutError ||
     error instanceof undiciErrors.BodyTimeoutError ||
     error instanceof undiciErrors.ConnectTimeoutError;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from '../observability/logger';
 import { backgroundJobFailures } from '../observability/metrics';
 
@@ -39,7 +40,10 @@ export class BackgroundWorkers {
   private readonly stopping = new AbortController();
   private running: Promise<void>[] = [];
 
-  constructor(private readonly options: { intervalMs: number; clock?: Clock; logger: Logger }) {}
+  constructor(private readonly options: { intervalMs: number; clock?: Clock; logger: Logger }) {
+    // Every Graph call and delivery of every job listens to this one signal at once.
+    setMaxListeners(0, this.stopping.signal);
+  }
 
   get clock(): Clock {
     return this.options.clock ?? systemClock;

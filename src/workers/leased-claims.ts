@@ -10,7 +10,7 @@ export interface ClaimQuery<T extends Claimable> {
   entity: EntityTarget<T>;
   /** the alias the `due` conditions use */
   alias: string;
-  /** the primary key's property name */
+  /** the primary key's property name (one column) */
   key: string;
   /** how long a claim holds if its replica dies before finishing: longer than the work can take */
   leaseMs: number;
@@ -46,7 +46,7 @@ export class LeasedClaims<T extends Claimable> {
           .createQueryBuilder()
           .update(this.query.entity)
           .set({ claimedUntil: new Date(now.getTime() + this.query.leaseMs) } as never)
-          .where(`${key} IN (:...claimed)`, { claimed: found })
+          .where(`${this.keyColumn()} IN (:...claimed)`, { claimed: found })
           .execute();
       }
       return found;
@@ -69,7 +69,13 @@ export class LeasedClaims<T extends Claimable> {
       .createQueryBuilder()
       .update(this.query.entity)
       .set({ claimedUntil: null } as never)
-      .where(`${this.query.key} IN (:...keys)`, { keys })
+      .where(`${this.keyColumn()} IN (:...keys)`, { keys })
       .execute();
+  }
+
+  private keyColumn(): string {
+    const column = this.dataSource.getMetadata(this.query.entity).findColumnWithPropertyName(this.query.key);
+    if (!column) throw new Error(`no column for the claim key ${this.query.key}`);
+    return column.databaseName;
   }
 }

@@ -6,6 +6,12 @@ import type { SignedWebhookReceiver } from './signed-webhook-receiver';
 export const ENDPOINT_FIELDS = 'id url events enabled disabledReason createdAt';
 export const DELIVERY_FIELDS = 'id webhookId eventType status attempts lastStatusCode lastError nextAttemptAt createdAt deliveredAt';
 
+/**
+ * Local receivers allowed, three attempts with no wait, background work looked at every 50 ms: the
+ * operator's own settings, so tests wait for outcomes, never for the wall clock.
+ */
+export const WEBHOOK_TEST_ENV = { XKIT_WEBHOOK_ALLOW_LOCAL: 'true', XKIT_WEBHOOK_RETRY_SCHEDULE: '0,0,0', XKIT_WORKER_INTERVAL_MS: '50' };
+
 export const TENANT_EVENTS = ['TENANT_CONSENTED', 'TENANT_REVOKED', 'TENANT_ERROR', 'TENANT_PERMISSIONS_CHANGED', 'TENANT_REMOVED'];
 export const CALENDAR_EVENTS = ['CALENDAR_EVENT_CREATED', 'CALENDAR_EVENT_UPDATED', 'CALENDAR_EVENT_DELETED'];
 

@@ -2,7 +2,7 @@ import { startFakeMicrosoft, type FakeMicrosoft } from '../fake-microsoft';
 import { GatewayProcess, gatewaySettings, startGateway } from './harness';
 import { consentedTenant } from './scenario';
 import { SignedWebhookReceiver } from './signed-webhook-receiver';
-import { DELIVERY_FIELDS, createEndpoint, deliveriesOf, endpointOf, eventually, removeEndpoints, sendTestWebhook } from './webhook-steps';
+import { DELIVERY_FIELDS, WEBHOOK_TEST_ENV, createEndpoint, deliveriesOf, endpointOf, eventually, removeEndpoints, sendTestWebhook } from './webhook-steps';
 
 /** Webhook endpoints and signed deliveries of tenant events, against a receiver that verifies every signature. */
 
@@ -10,13 +10,11 @@ let fake: FakeMicrosoft;
 let gateway: GatewayProcess;
 let receiver: SignedWebhookReceiver;
 
-// Three attempts, none waiting: the retry schedule is the operator's setting, and tests need no wall-clock pauses.
-const FAST_RETRIES = { XKIT_WEBHOOK_ALLOW_LOCAL: 'true', XKIT_WEBHOOK_RETRY_SCHEDULE: '0,0,0', XKIT_WORKER_INTERVAL_MS: '50' };
 
 beforeAll(async () => {
   fake = await startFakeMicrosoft();
   receiver = await SignedWebhookReceiver.start();
-  gateway = await startGateway(await gatewaySettings(fake), FAST_RETRIES);
+  gateway = await startGateway(await gatewaySettings(fake), WEBHOOK_TEST_ENV);
 });
 afterAll(async () => {
   await gateway?.stop();
@@ -180,7 +178,7 @@ describe('a restart with deliveries pending', () => {
     let first: GatewayProcess | undefined;
     let second: GatewayProcess | undefined;
     try {
-      first = await startGateway(settings, FAST_RETRIES);
+      first = await startGateway(settings, WEBHOOK_TEST_ENV);
       const endpoint = await createEndpoint(first, hanging);
       hanging.replies.push('hang', 'hang', 'hang');
       const sent = [await sendTestWebhook(first, endpoint.id), await sendTestWebhook(first, endpoint.id), await sendTestWebhook(first, endpoint.id)];
@@ -188,7 +186,7 @@ describe('a restart with deliveries pending', () => {
       await hanging.waitFor(() => hanging.received.length === 3, 'three attempts in flight');
       await first.stop();
 
-      second = await startGateway(settings, FAST_RETRIES);
+      second = await startGateway(settings, WEBHOOK_TEST_ENV);
       const acknowledged = await hanging.waitFor(() => {
         const ids = new Set(hanging.acknowledged('webhook.test').map((entry) => entry.webhookId));
         return ids.size === 3 && ids;

@@ -1,0 +1,150 @@
+import { In, type DataSource } from 'typeorm';
+import { runInTransaction } from '../db/transaction';
+import { isGatewayError } from '../errors';
+import { graphPermissions } from '../microsoft/graph-permissions';
+import { toGatewayError } from '../microsoft/to-gateway-error';
+import type { Logger } from '../observability/logger';
+import { TenantStatus, TenantEntity } from '../tenants/tenant.entity';
+import type { TenantService } from '../tenants/tenant.service';
+import type { BackgroundJob, JobRound } from '../workers/background-workers';
+import { LeasedClaims } from '../workers/leased-claims';
+import { GraphNotificationEntity } from './change-notification-tables';
+import { MailboxSubscriptionEntity } from './mailbox-subscription.entity';
+import type { MailboxSync } from './mailbox-sync';
+
+export const MAILBOX_JOB = 'mailbox-subscriptions';
+const BATCH = 50;
+/** Longer than a round can take (a first delta over a busy mailbox included). */
+const LEASE_MS = 5 * 60_000;
+const MAX_BACKOFF_MS = 6 * 3600_000;
+
+/** Whether a tenant's subscriptions are wanted: it is consented and its grant allows them. */
+export function mayWatch(tenant: TenantEntity): boolean {
+  return tenant.status === TenantStatus.CONSENTED && graphPermissions.subscribeToEvents.allowedBy.some((role) => tenant.grantedScopes.includes(role));
+}
+
+/**
+ * The mailboxes that are due: a notification to process, a subscription to create, renew or
+ * reauthorize, a delta round (resync or the periodic sweep), or a retry after a failure. Each
+ * mailbox is claimed by one replica, so its steps never run twice at once.
+ */
+export class MailboxSubscriptionsJob implements BackgroundJob {
+  readonly name = MAILBOX_JOB;
+  private readonly claims: LeasedClaims<MailboxSubscriptionEntity>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tenants: TenantService,
+    private readonly sync: MailboxSync,
+    private readonly options: { sweepIntervalMs: number; calendarWanted: () => Promise<boolean>; logger: Logger },
+  ) {
+    this.claims = new LeasedClaims(dataSource, { entity: MailboxSubscriptionEntity, alias: 'mailbox', key: 'id', leaseMs: LEASE_MS });
+  }
+
+  async runDue({ now, signal }: JobRound): Promise<boolean> {
+    const claimed = await this.claims.claim(now, BATCH, (query) => query.where('mailbox.due_at <= :now', { now }).orderBy('mailbox.due_at', 'ASC'));
+    if (claimed.length === 0) return false;
+    try {
+      const mailboxes = await this.dataSource.manager.findBy(MailboxSubscriptionEntity, { id: In(claimed) });
+      const tenants = await this.dataSource.manager.findBy(TenantEntity, { id: In([...new Set(mailboxes.map((mailbox) => mailbox.tenantId))]) });
+      const wanted = await this.options.calendarWanted();
+      await Promise.all(tenants.map((tenant) => this.tenantRound(tenant, mailboxes.filter((mailbox) => mailbox.tenantId === tenant.id), wanted, now, signal)));
+    } finally {
+      for (const key of claimed) this.claims.finish(key);
+    }
+    return claimed.length === BATCH;
+  }
+
+  async stop(): Promise<void> {
+    await this.claims.releaseAll();
+  }
+
+  private async tenantRound(tenant: TenantEntity, mailboxes: MailboxSubscriptionEntity[], wanted: boolean, now: Date, signal: AbortSignal): Promise<void> {
+    const access = this.tenants.access(tenant, { signal });
+    let inboxFailure: unknown = null;
+    await this.sync.processInbox(tenant, access, mailboxes).catch((error: unknown) => {
+      inboxFailure = error;
+    });
+    await Promise.all(mailboxes.map((mailbox) => this.mailboxRound(tenant, mailbox, access, wanted && mayWatch(tenant), now, inboxFailure)));
+  }
+
+  private async mailboxRound(
+    tenant: TenantEntity,
+    mailbox: MailboxSubscriptionEntity,
+    access: ReturnType<TenantService['access']>,
+    watching: boolean,
+    now: Date,
+    inboxFailure: unknown,
+  ): Promise<void> {
+    const changes: Partial<MailboxSubscriptionEntity> = {};
+    let failure: unknown = inboxFailure;
+    // Not watching (no endpoint wants calendar events, or the grant lost them): the tenant sweep deletes the subscriptions.
+    if (watching && !failure) {
+      try {
+        await this.sync.keepSubscription(mailbox, access, now, changes);
+        const resync = mailbox.resyncRequestedAt ?? changes.resyncRequestedAt ?? null;
+        if (!mailbox.deltaLink || resync || mailbox.sweepAt <= now) {
+          await this.sync.deltaRound(tenant, mailbox, access, now, changes);
+          changes.resyncRequestedAt = null;
+          changes.sweepAt = new Date(now.getTime() + jittered(this.options.sweepIntervalMs));
+        }
+      } catch (error) {
+        failure = error;
+      }
+    }
+    if (failure) {
+      const reason = describe(failure);
+      this.options.logger.warn({ tenantId: tenant.id, mailboxId: mailbox.id, reason }, 'mailbox change notifications failed; trying again later');
+      Object.assign(changes, { failures: mailbox.failures + 1, lastError: reason });
+    } else {
+      Object.assign(changes, { failures: 0, lastError: null });
+    }
+    await this.save(mailbox, changes, now, watching);
+  }
+
+  /**
+   * Writes the round's results onto the row as it is now: a request (resync, reauthorize) or a
+   * notification that arrived during the round stays, and makes the mailbox due again at once.
+   */
+  private async save(mailbox: MailboxSubscriptionEntity, changes: Partial<MailboxSubscriptionEntity>, roundStart: Date, watching: boolean): Promise<void> {
+    await runInTransaction(this.dataSource, async ({ manager, locksRows }) => {
+      const query = manager.createQueryBuilder(MailboxSubscriptionEntity, 'mailbox').where({ id: mailbox.id });
+      const current = await (locksRows ? query.setLock('pessimistic_write') : query).getOne();
+      if (!current) return;
+      const keepRequest = (requested: Date | null, handled: boolean) => (requested && (!handled || requested > roundStart) ? requested : null);
+      const renewHandled = changes.renewAt !== undefined || changes.subscriptionId !== undefined;
+      const merged = {
+        ...current,
+        ...changes,
+        resyncRequestedAt: keepRequest(current.resyncRequestedAt, changes.resyncRequestedAt === null),
+        reauthorizeRequestedAt: keepRequest(current.reauthorizeRequestedAt, renewHandled || (changes.failures === 0 && watching)),
+      };
+      const pendingInbox = await manager.existsBy(GraphNotificationEntity, { mailboxId: mailbox.id });
+      const urgent = pendingInbox || (watching && (merged.resyncRequestedAt || merged.reauthorizeRequestedAt));
+      const dueAt = merged.failures > 0 ? new Date(roundStart.getTime() + backoff(merged.failures)) : urgent ? roundStart : nextDue(merged, watching);
+      await manager.update(MailboxSubscriptionEntity, { id: mailbox.id }, { ...changes, resyncRequestedAt: merged.resyncRequestedAt, reauthorizeRequestedAt: merged.reauthorizeRequestedAt, dueAt, claimedUntil: null });
+    });
+  }
+}
+
+/** The next thing due: the renewal, or the next sweep; without a subscription, a new try soon. */
+function nextDue(mailbox: MailboxSubscriptionEntity, watching: boolean): Date {
+  if (!watching) return mailbox.sweepAt;
+  const times = [mailbox.sweepAt.getTime(), ...(mailbox.renewAt ? [mailbox.renewAt.getTime()] : [])];
+  return new Date(Math.min(...times));
+}
+
+/** One minute, doubling to six hours, with jitter so failing mailboxes of one tenant do not retry in lockstep. */
+function backoff(failures: number): number {
+  return jittered(Math.min(MAX_BACKOFF_MS, 60_000 * 2 ** Math.max(0, failures - 1)));
+}
+
+function jittered(ms: number): number {
+  return Math.round(ms * (0.9 + Math.random() * 0.2));
+}
+
+function describe(error: unknown): string {
+  const mapped = toGatewayError(error);
+  if (isGatewayError(mapped)) return mapped.message;
+  return mapped.message || 'unexpected failure';
+}
