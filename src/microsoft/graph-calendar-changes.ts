@@ -85,6 +85,8 @@ export async function readCalendarDelta(
   graph: GraphClient,
   access: TenantAccess,
   from: { userId: string; deltaLink: string } | { userId: string; window: { start: Date; end: Date } },
+  /** which present events to map, by their lastModifiedDateTime (a first round over a window may need none of them) */
+  keep: (modifiedAt: Date | null) => boolean = () => true,
 ): Promise<{ items: DeltaItem[]; deltaLink: string }> {
   const route = 'GET /users/{id}/calendarView/delta';
   let url =
@@ -103,7 +105,7 @@ export async function readCalendarDelta(
     for (const item of body.value ?? []) {
       const removed = item['@removed'] !== undefined;
       if (removed && typeof item.id === 'string') items.push({ removed: true, eventId: item.id });
-      else if (!removed) items.push({ removed: false, observed: observedEvent(item) });
+      else if (!removed && keep(dateOrNull(item.lastModifiedDateTime))) items.push({ removed: false, observed: observedEvent(item) });
     }
     if (body['@odata.deltaLink']) return { items, deltaLink: body['@odata.deltaLink'] };
     if (!body['@odata.nextLink']) throw new GraphRequestError(502, 'InvalidResponse', 'Graph ended a calendar delta page with neither a nextLink nor a deltaLink', route);

@@ -54,10 +54,12 @@ const lifecyclePayload = z.object({
 
 /** Graph puts at most a few hundred notifications in one POST; far more is not Graph. */
 const envelope = <T extends z.ZodType>(item: T) => z.object({ value: z.array(item).min(1).max(1000) });
+const changeEnvelope = envelope(changePayload);
+const lifecycleEnvelope = envelope(lifecyclePayload);
 
 /** The change notifications of one POST, or null when the body is not a Graph change notification. */
 export function parseChangeNotifications(body: unknown): ChangeNotification[] | null {
-  const parsed = envelope(changePayload).safeParse(body);
+  const parsed = changeEnvelope.safeParse(body);
   if (!parsed.success) return null;
   return parsed.data.value.map((item) => ({
     subscriptionId: item.subscriptionId,
@@ -71,7 +73,7 @@ export function parseChangeNotifications(body: unknown): ChangeNotification[] | 
 
 /** The lifecycle notifications of one POST, or null when the body is not one. */
 export function parseLifecycleNotifications(body: unknown): LifecycleNotification[] | null {
-  const parsed = envelope(lifecyclePayload).safeParse(body);
+  const parsed = lifecycleEnvelope.safeParse(body);
   if (!parsed.success) return null;
   return parsed.data.value.map((item) => ({
     subscriptionId: item.subscriptionId,

@@ -38,51 +38,62 @@ export class CalendarChangeRecorder {
     private readonly clock: Clock,
   ) {}
 
-  async record(tenant: TenantEntity, mailbox: MailboxSubscriptionEntity, seen: readonly SeenEvent[], processedInbox: readonly number[] = []): Promise<number> {
-    if (seen.length === 0 && processedInbox.length === 0) return 0;
+  /** For several mailboxes of one tenant at once: one transaction, one round trip per kind of row. */
+  async record(tenant: TenantEntity, batches: ReadonlyArray<{ mailbox: MailboxSubscriptionEntity; seen: readonly SeenEvent[]; processedInbox?: readonly number[] }>): Promise<number> {
+    const processed = batches.flatMap((batch) => batch.processedInbox ?? []);
+    if (batches.every((batch) => batch.seen.length === 0) && processed.length === 0) return 0;
     const now = this.clock.now();
     return runInTransaction(this.dataSource, async (transaction) => {
       const { manager } = transaction;
+      const keyOf = (mailboxId: string, eventId: string) => `${mailboxId}\u0000${eventId}`;
       const told = new Map<string, string | null>();
-      const ids = [...new Set(seen.map((each) => each.eventId))];
-      for (let start = 0; start < ids.length; start += IN_CHUNK) {
-        const rows = await manager.findBy(CalendarEventVersionEntity, { mailboxId: mailbox.id, eventId: In(ids.slice(start, start + IN_CHUNK)) });
-        for (const row of rows) told.set(row.eventId, row.version);
+      const mailboxIds = [...new Set(batches.map((batch) => batch.mailbox.id))];
+      const eventIds = [...new Set(batches.flatMap((batch) => batch.seen.map((each) => each.eventId)))];
+      for (let start = 0; start < eventIds.length; start += IN_CHUNK) {
+        const rows = await manager.findBy(CalendarEventVersionEntity, { mailboxId: In(mailboxIds), eventId: In(eventIds.slice(start, start + IN_CHUNK)) });
+        for (const row of rows) told.set(keyOf(row.mailboxId, row.eventId), row.version);
       }
       const known = new Set(told.keys());
-      const changed = new Map<string, string | null>();
+      const changed = new Map<string, { mailboxId: string; eventId: string; version: string | null }>();
       const events: WebhookEvent[] = [];
-      for (const each of seen) {
-        const change = changeToTell(told.get(each.eventId), each.observation);
-        if (!change) {
-          calendarChangesCollapsed.inc();
-          continue;
+      for (const { mailbox, seen } of batches) {
+        for (const each of seen) {
+          const key = keyOf(mailbox.id, each.eventId);
+          const change = changeToTell(told.get(key), each.observation);
+          if (!change) {
+            calendarChangesCollapsed.inc();
+            continue;
+          }
+          const version = each.observation.present ? each.observation.version : null;
+          told.set(key, version);
+          changed.set(key, { mailboxId: mailbox.id, eventId: each.eventId, version });
+          events.push(calendarWebhook(tenant, mailbox, each, change));
         }
-        const version = each.observation.present ? each.observation.version : null;
-        told.set(each.eventId, version);
-        changed.set(each.eventId, version);
-        events.push({
-          type: TYPES[change],
-          subject: `event:${tenant.id}:${mailbox.userId}:${each.eventId}`,
-          data: {
-            tenantId: tenant.id,
-            microsoftTenantId: tenant.microsoftTenantId,
-            connectorId: tenant.connectorId,
-            userId: mailbox.userId,
-            eventId: each.eventId,
-            event: change === 'deleted' ? null : each.event,
-          },
-        });
       }
-      for (const [eventId, version] of changed) {
-        if (known.has(eventId)) await manager.update(CalendarEventVersionEntity, { mailboxId: mailbox.id, eventId }, { version, seenAt: now });
-        else await manager.insert(CalendarEventVersionEntity, { mailboxId: mailbox.id, eventId, version, seenAt: now });
+      for (const [key, row] of changed) {
+        if (known.has(key)) await manager.update(CalendarEventVersionEntity, { mailboxId: row.mailboxId, eventId: row.eventId }, { version: row.version, seenAt: now });
+        else await manager.insert(CalendarEventVersionEntity, { ...row, seenAt: now });
       }
       await this.outbox.record(transaction, events);
-      for (let start = 0; start < processedInbox.length; start += IN_CHUNK) {
-        await manager.delete(GraphNotificationEntity, { sequence: In(processedInbox.slice(start, start + IN_CHUNK)) });
+      for (let start = 0; start < processed.length; start += IN_CHUNK) {
+        await manager.delete(GraphNotificationEntity, { sequence: In(processed.slice(start, start + IN_CHUNK)) });
       }
       return events.length;
     });
   }
+}
+
+function calendarWebhook(tenant: TenantEntity, mailbox: MailboxSubscriptionEntity, seen: SeenEvent, change: CalendarChange): WebhookEvent {
+  return {
+    type: TYPES[change],
+    subject: `event:${tenant.id}:${mailbox.userId}:${seen.eventId}`,
+    data: {
+      tenantId: tenant.id,
+      microsoftTenantId: tenant.microsoftTenantId,
+      connectorId: tenant.connectorId,
+      userId: mailbox.userId,
+      eventId: seen.eventId,
+      event: change === 'deleted' ? null : seen.event,
+    },
+  };
 }

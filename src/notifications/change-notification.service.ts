@@ -10,20 +10,35 @@ import { ChangeNotificationStatus } from './change-notification-status';
 import { ChangeSweepEntity } from './change-notification-tables';
 import { MailboxSubscriptionEntity } from './mailbox-subscription.entity';
 
+const WANTED_TTL_MS = 5_000;
+
 /**
  * When the tenants' calendars need watching, and how that stands. A consent (or a change of its
  * roles) and a change of the endpoints' calendar interest make the tenants' sweeps due at once.
  */
 export class ChangeNotificationService implements TenantChangeListener {
+  private wanted: { at: number; answer: Promise<boolean> } | null = null;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly options: { clock: Clock; wakeSweeps: () => void },
   ) {}
 
-  /** Whether any enabled endpoint asks for calendar.event.* webhooks. */
+  /**
+   * Whether any enabled endpoint asks for calendar.event.* webhooks; read again at most every few
+   * seconds (every mailbox round asks). A change here is seen at once; another replica's change
+   * also makes every tenant's sweep due, which asks afresh.
+   */
   async calendarWanted(): Promise<boolean> {
-    const endpoints = await this.dataSource.manager.find(WebhookEndpointEntity, { where: { enabled: true }, select: { id: true, events: true } });
-    return endpoints.some((endpoint) => wantsCalendarEvents(endpoint.events));
+    const now = Date.now();
+    if (!this.wanted || now - this.wanted.at > WANTED_TTL_MS) {
+      const read = this.dataSource.manager
+        .find(WebhookEndpointEntity, { where: { enabled: true }, select: { id: true, events: true } })
+        .then((endpoints) => endpoints.some((endpoint) => wantsCalendarEvents(endpoint.events)));
+      this.wanted = { at: now, answer: read };
+      read.catch(() => (this.wanted = null));
+    }
+    return this.wanted.answer;
   }
 
   /** In the tenant change's transaction: a consent, or different roles, sweeps the tenant at once. */
@@ -35,6 +50,7 @@ export class ChangeNotificationService implements TenantChangeListener {
 
   /** The endpoints changed: every tenant is swept at once, to start or stop watching. */
   async interestChanged(): Promise<void> {
+    this.wanted = null;
     await runInTransaction(this.dataSource, async (transaction) => {
       const tenants = await transaction.manager.find(TenantEntity, { select: { id: true } });
       await this.sweepSoon(transaction, tenants.map((tenant) => tenant.id));

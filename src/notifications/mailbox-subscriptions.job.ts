@@ -65,7 +65,32 @@ export class MailboxSubscriptionsJob implements BackgroundJob {
     await this.sync.processInbox(tenant, access, mailboxes).catch((error: unknown) => {
       inboxFailure = error;
     });
-    await Promise.all(mailboxes.map((mailbox) => this.mailboxRound(tenant, mailbox, access, wanted && mayWatch(tenant), now, inboxFailure)));
+    const watching = wanted && mayWatch(tenant);
+    const busy = inboxFailure ? mailboxes : mailboxes.filter((mailbox) => watching && needsUpkeep(mailbox, now));
+    await Promise.all(busy.map((mailbox) => this.mailboxRound(tenant, mailbox, access, watching, now, inboxFailure)));
+    await this.release(mailboxes.filter((mailbox) => !busy.includes(mailbox)), now, watching);
+  }
+
+  /**
+   * Mailboxes that only had notifications to process (the common case) are given back in one
+   * statement: due again at once if more notifications or a request came meanwhile, else at their
+   * renewal or next sweep.
+   */
+  private async release(mailboxes: MailboxSubscriptionEntity[], now: Date, watching: boolean): Promise<void> {
+    if (mailboxes.length === 0) return;
+    const urgent = watching
+      ? 'EXISTS (SELECT 1 FROM graph_notifications WHERE graph_notifications.mailbox_id = mailbox_subscriptions.id) OR resync_requested_at IS NOT NULL OR reauthorize_requested_at IS NOT NULL OR subscription_id IS NULL'
+      : 'EXISTS (SELECT 1 FROM graph_notifications WHERE graph_notifications.mailbox_id = mailbox_subscriptions.id)';
+    // Not watching: nothing to do here until the tenant sweep deletes them.
+    const next = watching ? 'CASE WHEN renew_at IS NOT NULL AND renew_at < sweep_at THEN renew_at ELSE sweep_at END' : ':later';
+    await runInTransaction(this.dataSource, ({ manager }) =>
+      manager
+        .createQueryBuilder()
+        .update(MailboxSubscriptionEntity)
+        .set({ claimedUntil: null, dueAt: () => `CASE WHEN ${urgent} THEN :now ELSE ${next} END` })
+        .where('id IN (:...ids)', { ids: mailboxes.map((mailbox) => mailbox.id), now, later: new Date(now.getTime() + this.options.sweepIntervalMs) })
+        .execute(),
+    );
   }
 
   private async mailboxRound(
@@ -121,15 +146,27 @@ export class MailboxSubscriptionsJob implements BackgroundJob {
       };
       const pendingInbox = await manager.existsBy(GraphNotificationEntity, { mailboxId: mailbox.id });
       const urgent = pendingInbox || (watching && (merged.resyncRequestedAt || merged.reauthorizeRequestedAt));
-      const dueAt = merged.failures > 0 ? new Date(roundStart.getTime() + backoff(merged.failures)) : urgent ? roundStart : nextDue(merged, watching);
+      const dueAt = merged.failures > 0 ? new Date(roundStart.getTime() + backoff(merged.failures)) : urgent ? roundStart : watching ? nextDue(merged) : new Date(roundStart.getTime() + this.options.sweepIntervalMs);
       await manager.update(MailboxSubscriptionEntity, { id: mailbox.id }, { ...changes, resyncRequestedAt: merged.resyncRequestedAt, reauthorizeRequestedAt: merged.reauthorizeRequestedAt, dueAt, claimedUntil: null });
     });
   }
 }
 
-/** The next thing due: the renewal, or the next sweep; without a subscription, a new try soon. */
-function nextDue(mailbox: MailboxSubscriptionEntity, watching: boolean): Date {
-  if (!watching) return mailbox.sweepAt;
+/** Whether the mailbox needs more than its notifications processed: a subscription to make or renew, a request, a delta round, a retry. */
+function needsUpkeep(mailbox: MailboxSubscriptionEntity, now: Date): boolean {
+  return (
+    !mailbox.subscriptionId ||
+    (mailbox.renewAt !== null && mailbox.renewAt <= now) ||
+    mailbox.reauthorizeRequestedAt !== null ||
+    mailbox.resyncRequestedAt !== null ||
+    !mailbox.deltaLink ||
+    mailbox.sweepAt <= now ||
+    mailbox.failures > 0
+  );
+}
+
+/** The next thing due: the renewal, or the next sweep. */
+function nextDue(mailbox: MailboxSubscriptionEntity): Date {
   const times = [mailbox.sweepAt.getTime(), ...(mailbox.renewAt ? [mailbox.renewAt.getTime()] : [])];
   return new Date(Math.min(...times));
 }

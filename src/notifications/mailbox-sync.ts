@@ -55,8 +55,10 @@ export class MailboxSync {
     const reads = [...new Map(inbox.filter((row) => row.changeType !== 'deleted').map((row) => [keyOf(row.mailboxId, row.eventId), row])).values()];
     const answers = await readEvents(this.graph, access, reads.map((row) => ({ userId: byMailbox.get(row.mailboxId)!.userId, eventId: row.eventId })));
     const current = new Map(reads.map((row, index) => [keyOf(row.mailboxId, row.eventId), answers[index]]));
+    const batches = [];
     for (const mailbox of mailboxes) {
       const rows = inbox.filter((row) => row.mailboxId === mailbox.id);
+      if (rows.length === 0) continue;
       const seen: SeenEvent[] = [];
       for (const row of rows) {
         if (row.changeType === 'deleted') {
@@ -73,8 +75,9 @@ export class MailboxSync {
         const said = row.changeType === 'created' ? 'created' : 'updated';
         seen.push({ eventId: answer.eventId, observation: { present: true, version: answer.version, said, createdAt: answer.createdAt, since: null }, event: answer.event });
       }
-      await this.recorder.record(tenant, mailbox, seen, rows.map((row) => row.sequence));
+      batches.push({ mailbox, seen, processedInbox: rows.map((row) => row.sequence) });
     }
+    await this.recorder.record(tenant, batches);
   }
 
   /** Creates the subscription if there is none, renews it when due, reauthorizes it when Graph asked; 404 means Graph dropped it: a new one, and a resync. */
@@ -120,12 +123,13 @@ export class MailboxSync {
     if (round) {
       seen = round.items.map((item) => seenOf(item, since));
     } else {
-      round = await readCalendarDelta(this.graph, access, { userId: mailbox.userId, window: { start: new Date(now.getTime() - WINDOW_BACK_MS), end: new Date(now.getTime() + WINDOW_AHEAD_MS) } });
       // A fresh start lists the whole window: only what changed since the last round is news (deletions in between are not seen).
-      seen = since ? round.items.filter((item) => !item.removed && item.observed.modifiedAt !== null && item.observed.modifiedAt > since).map((item) => seenOf(item, since)) : [];
+      const window = { start: new Date(now.getTime() - WINDOW_BACK_MS), end: new Date(now.getTime() + WINDOW_AHEAD_MS) };
+      round = await readCalendarDelta(this.graph, access, { userId: mailbox.userId, window }, (modifiedAt) => since !== null && modifiedAt !== null && modifiedAt > since);
+      seen = round.items.filter((item) => !item.removed).map((item) => seenOf(item, since));
       changes.deltaStartedAt = now;
     }
-    await this.recorder.record(tenant, mailbox, seen);
+    await this.recorder.record(tenant, [{ mailbox, seen }]);
     Object.assign(changes, { deltaLink: round.deltaLink, syncedAt: now });
   }
 

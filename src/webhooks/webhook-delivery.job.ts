@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import type { GatewayKeys } from '../crypto/keys';
 import { runInTransaction } from '../db/transaction';
 import type { Logger } from '../observability/logger';
@@ -29,6 +29,7 @@ export class WebhookDeliveryJob implements BackgroundJob {
   readonly name = WEBHOOK_DELIVERY_JOB;
   private readonly claims: LeasedClaims<WebhookDeliveryEntity>;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly secrets = new Map<string, { sealed: string; secret: string }>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -54,8 +55,18 @@ export class WebhookDeliveryJob implements BackgroundJob {
         .orderBy('delivery.next_attempt_at', 'ASC')
         .addOrderBy('delivery.sequence', 'ASC'),
     );
+    const deliveries = claimed.length === 0 ? [] : await this.dataSource.manager.findBy(WebhookDeliveryEntity, { sequence: In(claimed.map(Number)) });
+    const endpoints = new Map(
+      (deliveries.length === 0 ? [] : await this.dataSource.manager.findBy(WebhookEndpointEntity, { id: In([...new Set(deliveries.map((delivery) => delivery.endpointId))]) })).map((endpoint) => [endpoint.id, endpoint]),
+    );
     for (const key of claimed) {
-      const attempt = this.attempt(Number(key), signal)
+      const delivery = deliveries.find((each) => String(each.sequence) === key);
+      const endpoint = delivery && endpoints.get(delivery.endpointId);
+      if (!delivery || !endpoint) {
+        this.claims.finish(key);
+        continue;
+      }
+      const attempt = this.attempt(delivery, endpoint, signal)
         .catch((error: unknown) => {
           if (!signal.aborted) this.options.logger.error({ err: error }, 'webhook delivery attempt failed unexpectedly');
         })
@@ -69,18 +80,25 @@ export class WebhookDeliveryJob implements BackgroundJob {
     return capacity > 0 && claimed.length === capacity;
   }
 
+  /** Opened once per endpoint and sealed value (a changed row seals a new one), not once per attempt. */
+  private secretOf(endpoint: WebhookEndpointEntity): string {
+    const cached = this.secrets.get(endpoint.id);
+    if (cached?.sealed === endpoint.secretSealed) return cached.secret;
+    const secret = this.keys.decrypt(endpoint.secretSealed, endpointSecretContext(endpoint.id));
+    this.secrets.set(endpoint.id, { sealed: endpoint.secretSealed, secret });
+    return secret;
+  }
+
   async stop(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
     await this.claims.releaseAll();
     await this.sender.close();
   }
 
-  private async attempt(sequence: number, signal: AbortSignal): Promise<void> {
+  private async attempt(delivery: WebhookDeliveryEntity, endpoint: WebhookEndpointEntity, signal: AbortSignal): Promise<void> {
+    const { sequence } = delivery;
     const key = String(sequence);
-    const delivery = await this.dataSource.manager.findOneBy(WebhookDeliveryEntity, { sequence });
-    const endpoint = delivery && (await this.dataSource.manager.findOneBy(WebhookEndpointEntity, { id: delivery.endpointId }));
-    if (!delivery || !endpoint) return this.claims.finish(key);
-    const secret = this.keys.decrypt(endpoint.secretSealed, endpointSecretContext(endpoint.id));
+    const secret = this.secretOf(endpoint);
     const sentAt = this.options.clock.now();
     // An attempt cut short by the gateway stopping is not counted: the claim is given back at stop.
     const answer = await this.sender.post(endpoint.url, webhookHeaders(secret, delivery.webhookId, sentAt, delivery.payload), delivery.payload, signal);

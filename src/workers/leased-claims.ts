@@ -1,5 +1,4 @@
 import type { DataSource, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { runInTransaction } from '../db/transaction';
 
 /** A row background work can claim: `claimed_until` is the lease. */
 export interface Claimable extends ObjectLiteral {
@@ -17,11 +16,12 @@ export interface ClaimQuery<T extends Claimable> {
 }
 
 /**
- * Claims rows for one replica: in one short transaction, due rows not leased by anyone are
- * selected (PostgreSQL: `FOR UPDATE SKIP LOCKED`, so two replicas claiming at once get different
- * rows; SQLite has one process and one writer) and leased until now + leaseMs. The work runs after
- * the commit, outside any transaction; `finish` is how it gives a row back, and `releaseAll`, at
- * stop, gives back what this process still holds so another process can take it at once.
+ * Claims rows for one replica: in one `UPDATE … WHERE key IN (SELECT …) RETURNING key`, due rows
+ * not leased by anyone are chosen (PostgreSQL: `FOR UPDATE SKIP LOCKED`, so two replicas claiming
+ * at once get different rows; SQLite has one process and one writer) and leased until now +
+ * leaseMs. The work runs afterwards, outside any transaction; `finish` forgets a row whose own
+ * update cleared the lease, and `releaseAll`, at stop, gives back what this process still holds so
+ * another process can take it at once.
  */
 export class LeasedClaims<T extends Claimable> {
   private readonly held = new Set<string>();
@@ -35,22 +35,31 @@ export class LeasedClaims<T extends Claimable> {
   async claim(now: Date, limit: number, due: (query: SelectQueryBuilder<T>) => SelectQueryBuilder<T>): Promise<string[]> {
     if (limit <= 0) return [];
     const { alias, key } = this.query;
-    const keys = await runInTransaction(this.dataSource, async ({ manager, locksRows }) => {
-      let select = due(manager.createQueryBuilder(this.query.entity, alias).select(`${alias}.${key}`, 'claim_key'))
-        .andWhere(`(${alias}.claimed_until IS NULL OR ${alias}.claimed_until <= :claimNow)`, { claimNow: now })
-        .limit(limit);
-      if (locksRows) select = select.setLock('pessimistic_write', undefined, [alias]).setOnLocked('skip_locked');
-      const found = (await select.getRawMany<{ claim_key: string | number }>()).map((row) => String(row.claim_key));
-      if (found.length > 0) {
-        await manager
-          .createQueryBuilder()
-          .update(this.query.entity)
-          .set({ claimedUntil: new Date(now.getTime() + this.query.leaseMs) } as never)
-          .where(`${this.keyColumn()} IN (:...claimed)`, { claimed: found })
-          .execute();
-      }
-      return found;
-    });
+    const metadata = this.dataSource.getMetadata(this.query.entity);
+    const driver = this.dataSource.driver;
+    let select = due(this.dataSource.createQueryBuilder(this.query.entity, alias).select(`${alias}.${key}`))
+      .andWhere(`(${alias}.claimed_until IS NULL OR ${alias}.claimed_until <= :claimNow)`, { claimNow: now })
+      .limit(limit);
+    const postgres = driver.options.type === 'postgres';
+    if (postgres) select = select.setLock('pessimistic_write', undefined, [alias]).setOnLocked('skip_locked');
+    const [selected, parameters] = select.getQueryAndParameters();
+    const keyColumn = driver.escape(this.keyColumn());
+    const leasedUntil = driver.preparePersistentValue(new Date(now.getTime() + this.query.leaseMs), metadata.findColumnWithPropertyName('claimedUntil')!);
+    // One statement, so the choice and the lease are atomic without a transaction of our own.
+    const runner = this.dataSource.createQueryRunner();
+    let rows: Array<{ claim_key: string | number }>;
+    try {
+      const result = await runner.query(
+        `UPDATE ${driver.escape(metadata.tableName)} SET ${driver.escape('claimed_until')} = ${driver.createParameter('leasedUntil', parameters.length)} WHERE ${keyColumn} IN (${selected}) RETURNING ${keyColumn} AS claim_key`,
+        // PostgreSQL's parameters are numbered ($n: the lease is the last); SQLite's are positional (the lease comes first in the text).
+        postgres ? [...parameters, leasedUntil] : [leasedUntil, ...parameters],
+        true,
+      );
+      rows = (result as { records?: Array<{ claim_key: string | number }> }).records ?? [];
+    } finally {
+      await runner.release();
+    }
+    const keys = rows.map((row) => String(row.claim_key));
     for (const claimed of keys) this.held.add(claimed);
     return keys;
   }
