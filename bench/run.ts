@@ -7,6 +7,7 @@ import { overheadSection } from './overhead-section';
 import { clockTicksPerSecond } from './process-usage';
 import { mib } from './table';
 import { targetsTable, type TargetCheck } from './targets';
+import { webhookLatencySection } from './webhook-latency-section';
 
 /**
  * `npm run bench`: the gateway against the limits of the protocol (Graph calls, latency bound),
@@ -15,9 +16,9 @@ import { targetsTable, type TargetCheck } from './targets';
  *
  * A new measurement is a BenchSection in a file of its own, added to this list in the order it
  * should run. The idle section must follow the fan-outs: its quiet minute is only quiet if
- * nothing runs during it.
+ * nothing runs during it. The webhook section runs last, with a gateway of its own.
  */
-const SECTIONS: BenchSection[] = [fanOutSection, naiveSection, idleSection, overheadSection];
+const SECTIONS: BenchSection[] = [fanOutSection, naiveSection, idleSection, overheadSection, webhookLatencySection];
 
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 
