@@ -50,7 +50,8 @@ export class MailboxSubscriptionsJob implements BackgroundJob {
       const wanted = await this.options.calendarWanted();
       await Promise.all(tenants.map((tenant) => this.tenantRound(tenant, mailboxes.filter((mailbox) => mailbox.tenantId === tenant.id), wanted, now, signal)));
     } finally {
-      for (const key of claimed) this.claims.finish(key);
+      // Cut short by a stop: the claims stay held until stop() gives them back, with nothing recorded as a failure.
+      if (!signal.aborted) for (const key of claimed) this.claims.finish(key);
     }
     return claimed.length === BATCH;
   }
@@ -67,7 +68,9 @@ export class MailboxSubscriptionsJob implements BackgroundJob {
     });
     const watching = wanted && mayWatch(tenant);
     const busy = inboxFailure ? mailboxes : mailboxes.filter((mailbox) => watching && needsUpkeep(mailbox, now));
-    await Promise.all(busy.map((mailbox) => this.mailboxRound(tenant, mailbox, access, watching, now, inboxFailure)));
+    if (signal.aborted) return;
+    await Promise.all(busy.map((mailbox) => this.mailboxRound(tenant, mailbox, access, watching, now, inboxFailure, signal)));
+    if (signal.aborted) return;
     await this.release(mailboxes.filter((mailbox) => !busy.includes(mailbox)), now, watching);
   }
 
@@ -100,6 +103,7 @@ export class MailboxSubscriptionsJob implements BackgroundJob {
     watching: boolean,
     now: Date,
     inboxFailure: unknown,
+    signal: AbortSignal,
   ): Promise<void> {
     const changes: Partial<MailboxSubscriptionEntity> = {};
     let failure: unknown = inboxFailure;
@@ -117,6 +121,7 @@ export class MailboxSubscriptionsJob implements BackgroundJob {
         failure = error;
       }
     }
+    if (signal.aborted) return;
     if (failure) {
       const reason = describe(failure);
       this.options.logger.warn({ tenantId: tenant.id, mailboxId: mailbox.id, reason }, 'mailbox change notifications failed; trying again later');

@@ -1,11 +1,13 @@
-import type { DataSource } from 'typeorm';
+import { LessThan, type DataSource } from 'typeorm';
 import type { GatewayConfig } from '../config/config';
 import type { GraphClient } from '../microsoft/graph-client';
 import type { Logger } from '../observability/logger';
 import type { TenantService } from '../tenants/tenant.service';
 import type { WebhookOutbox } from '../webhooks/webhook-outbox';
 import type { BackgroundWorkers } from '../workers/background-workers';
+import { PeriodicJob } from '../workers/periodic-job';
 import { CalendarChangeRecorder } from './calendar-change-recorder';
+import { CalendarEventVersionEntity } from './change-notification-tables';
 import { ChangeNotificationResolver } from './change-notification.resolver';
 import type { ChangeNotificationService } from './change-notification.service';
 import { MAILBOX_JOB, MailboxSubscriptionsJob } from './mailbox-subscriptions.job';
@@ -13,6 +15,8 @@ import { MailboxSync } from './mailbox-sync';
 import { NotificationInbox } from './notification-inbox';
 import { notificationRoutes } from './notification-routes';
 import { TENANT_SWEEP_JOB, TenantSweepJob } from './tenant-sweep.job';
+
+const VERSION_DAYS = 7;
 
 /** Graph change notifications, wired once: the public routes, the inbox, and the mailbox and tenant jobs. */
 export function createChangeNotifications(options: {
@@ -32,6 +36,12 @@ export function createChangeNotifications(options: {
   const sync = new MailboxSync(dataSource, graph, new CalendarChangeRecorder(dataSource, outbox, workers.clock), urls, logger);
   workers.add(new MailboxSubscriptionsJob(dataSource, tenants, sync, { sweepIntervalMs: config.changeSweepMs, calendarWanted, logger }));
   workers.add(new TenantSweepJob(dataSource, tenants, graph, { sweepIntervalMs: config.changeSweepMs, notificationUrl: urls.notificationUrl, calendarWanted, wakeMailboxes, logger }));
+  // Graph repeats itself within hours (its resends stop after 4): a week of versions told is plenty.
+  workers.add(
+    new PeriodicJob('event-version-retention', 3600_000, async ({ now }) => {
+      await dataSource.manager.delete(CalendarEventVersionEntity, { seenAt: LessThan(new Date(now.getTime() - VERSION_DAYS * 24 * 3600_000)) });
+    }),
+  );
   const inbox = new NotificationInbox(dataSource, { clock: workers.clock, logger, wakeMailboxes });
   return { routes: notificationRoutes(inbox, logger), resolver: new ChangeNotificationResolver(service) };
 }

@@ -60,12 +60,13 @@ export class TenantSweepJob implements BackgroundJob {
       if (tenant) await this.sweep(tenant, wanted && mayWatch(tenant), now, signal);
     } catch (error) {
       lastError = toGatewayError(error).message;
-      this.options.logger.warn({ tenantId, reason: lastError }, 'tenant change-notification sweep failed; trying again at the next sweep');
-    } finally {
-      const dueAt = new Date(now.getTime() + Math.round(this.options.sweepIntervalMs * (0.9 + Math.random() * 0.2)));
-      await this.dataSource.manager.update(ChangeSweepEntity, { tenantId }, { dueAt, lastError, claimedUntil: null });
-      this.claims.finish(tenantId);
     }
+    // Cut short by a stop: the claim is given back at stop, and the sweep is not postponed.
+    if (signal.aborted) return;
+    if (lastError) this.options.logger.warn({ tenantId, reason: lastError }, 'tenant change-notification sweep failed; trying again at the next sweep');
+    const dueAt = new Date(now.getTime() + Math.round(this.options.sweepIntervalMs * (0.9 + Math.random() * 0.2)));
+    await this.dataSource.manager.update(ChangeSweepEntity, { tenantId }, { dueAt, lastError, claimedUntil: null });
+    this.claims.finish(tenantId);
   }
 
   private async sweep(tenant: TenantEntity, watching: boolean, now: Date, signal: AbortSignal): Promise<void> {
