@@ -71,7 +71,21 @@ export class ChangeNotificationService implements TenantChangeListener {
       order: { renewAt: 'ASC' },
       select: { id: true, renewAt: true },
     });
-    return { users: Number(counts?.users ?? 0), active: Number(counts?.active ?? 0), failing: Number(counts?.failing ?? 0), nextRenewalAt: next?.renewAt ?? null };
+    const failing = await this.dataSource.manager.find(MailboxSubscriptionEntity, {
+      where: { tenantId: tenant.id, lastError: Not(IsNull()) },
+      order: { userId: 'ASC' },
+      take: 10,
+      select: { id: true, userId: true, lastError: true },
+    });
+    const sweep = await this.dataSource.manager.findOne(ChangeSweepEntity, { where: { tenantId: tenant.id }, select: { tenantId: true, lastError: true } });
+    return {
+      users: Number(counts?.users ?? 0),
+      active: Number(counts?.active ?? 0),
+      failing: Number(counts?.failing ?? 0),
+      nextRenewalAt: next?.renewAt ?? null,
+      failures: failing.map((mailbox) => ({ userId: mailbox.userId, reason: mailbox.lastError! })),
+      sweepError: sweep?.lastError ?? null,
+    };
   }
 
   private async sweepSoon(transaction: Transaction, tenantIds: string[]): Promise<void> {

@@ -1,7 +1,7 @@
 import { In, type DataSource } from 'typeorm';
 import { runInTransaction } from '../db/transaction';
-import { isGatewayError } from '../errors';
 import { graphPermissions } from '../microsoft/graph-permissions';
+import { GraphRequestError } from '../microsoft/graph-request-error';
 import { toGatewayError } from '../microsoft/to-gateway-error';
 import type { Logger } from '../observability/logger';
 import { TenantStatus, TenantEntity } from '../tenants/tenant.entity';
@@ -123,7 +123,7 @@ export class MailboxSubscriptionsJob implements BackgroundJob {
     }
     if (signal.aborted) return;
     if (failure) {
-      const reason = describe(failure);
+      const reason = describeFailure(failure);
       this.options.logger.warn({ tenantId: tenant.id, mailboxId: mailbox.id, reason }, 'mailbox change notifications failed; trying again later');
       Object.assign(changes, { failures: mailbox.failures + 1, lastError: reason });
     } else {
@@ -185,8 +185,8 @@ function jittered(ms: number): number {
   return Math.round(ms * (0.9 + Math.random() * 0.2));
 }
 
-function describe(error: unknown): string {
-  const mapped = toGatewayError(error);
-  if (isGatewayError(mapped)) return mapped.message;
-  return mapped.message || 'unexpected failure';
+/** Graph's own words for a refused call (they name the mailbox problem), else the contract's message. */
+export function describeFailure(error: unknown): string {
+  if (error instanceof GraphRequestError && error.status > 0) return `Microsoft Graph answered ${error.status} ${error.graphCode} to ${error.route}: ${error.message}`.slice(0, 1000);
+  return toGatewayError(error).message || 'unexpected failure';
 }

@@ -5,7 +5,6 @@ import type { GraphClient } from '../microsoft/graph-client';
 import { listUsers } from '../microsoft/graph-directory';
 import { MAX_USERS_PAGE } from '../microsoft/graph-limits';
 import { deleteSubscription, expiryShortened, listSubscriptions, requestedExpiry } from '../microsoft/graph-subscriptions';
-import { toGatewayError } from '../microsoft/to-gateway-error';
 import type { Logger } from '../observability/logger';
 import { graphSubscriptionOperations } from '../observability/metrics';
 import type { TenantGraphAccess } from '../tenants/tenant-access';
@@ -15,7 +14,7 @@ import type { BackgroundJob, JobRound } from '../workers/background-workers';
 import { LeasedClaims } from '../workers/leased-claims';
 import { ChangeSweepEntity } from './change-notification-tables';
 import { MailboxSubscriptionEntity } from './mailbox-subscription.entity';
-import { mayWatch } from './mailbox-subscriptions.job';
+import { describeFailure, mayWatch } from './mailbox-subscriptions.job';
 
 export const TENANT_SWEEP_JOB = 'tenant-sweeps';
 const BATCH = 4;
@@ -59,7 +58,7 @@ export class TenantSweepJob implements BackgroundJob {
       const tenant = await this.dataSource.manager.findOneBy(TenantEntity, { id: tenantId });
       if (tenant) await this.sweep(tenant, wanted && mayWatch(tenant), now, signal);
     } catch (error) {
-      lastError = toGatewayError(error).message;
+      lastError = describeFailure(error);
     }
     // Cut short by a stop: the claim is given back at stop, and the sweep is not postponed.
     if (signal.aborted) return;

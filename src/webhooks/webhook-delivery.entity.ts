@@ -38,7 +38,7 @@ export class WebhookDeliveryEntity {
   eventType!: WebhookEventType;
 
   /** What the order is kept per: `tenant:<id>`, `event:<tenant>:<user>:<event>`. */
-  @Column({ name: 'ordering_key', type: 'varchar', length: 400 })
+  @Column({ name: 'ordering_key', type: 'varchar', length: 800 })
   orderingKey!: string;
 
   /** The exact body sent (and signed) on every attempt. */

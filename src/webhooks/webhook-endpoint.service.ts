@@ -90,10 +90,8 @@ export class WebhookEndpointService {
   /** The endpoint and its delivery log go; pending deliveries are not sent. */
   async delete(id: string): Promise<boolean> {
     const endpoint = await this.get(id);
-    await runInTransaction(this.dataSource, async ({ manager }) => {
-      await manager.delete(WebhookDeliveryEntity, { endpointId: endpoint.id });
-      await manager.delete(WebhookEndpointEntity, { id: endpoint.id });
-    });
+    // Its deliveries go with it (ON DELETE CASCADE).
+    await runInTransaction(this.dataSource, ({ manager }) => manager.delete(WebhookEndpointEntity, { id: endpoint.id }));
     await this.options.calendarInterestChanged();
     return true;
   }

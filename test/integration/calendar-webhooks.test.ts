@@ -2,7 +2,8 @@ import { startFakeMicrosoft, type FakeMicrosoft } from '../fake-microsoft';
 import { calendarWebhooksFor, deliveriesSettled, eventBody, STATUS_QUERY, subscriptionsOf, watchedTenant } from './calendar-steps';
 import { GatewayProcess, gatewaySettings, startGateway } from './harness';
 import { SignedWebhookReceiver } from './signed-webhook-receiver';
-import { WEBHOOK_TEST_ENV, eventually, removeEndpoints } from './webhook-steps';
+import { adminConsents, readyConnector, tenantsOf } from './scenario';
+import { CALENDAR_EVENTS, WEBHOOK_TEST_ENV, createEndpoint, eventually, removeEndpoints } from './webhook-steps';
 
 /**
  * Calendar webhooks from Graph change notifications: the gateway keeps a subscription per mailbox,
@@ -65,6 +66,22 @@ describe('Graph subscriptions', () => {
     await eventually(async () => subscriptionsOf(fake, tenant.microsoftTenantId).length === 0, 'the subscriptions to be deleted');
     const status = await gateway.gql(STATUS_QUERY, { id: tenant.id });
     expect(status.data.tenant.changeNotifications).toEqual({ users: 0, active: 0, failing: 0, nextRenewalAt: null });
+  });
+
+  it('counts a mailbox Graph will not watch as failing, with Microsoft\'s reason, and watches the others', async () => {
+    await createEndpoint(gateway, receiver, CALENDAR_EVENTS);
+    const { connector } = await readyConnector(gateway, fake);
+    const organisation = fake.addTenant({ displayName: 'Partly on-premises', users: 3 });
+    const onPremises = organisation.users[2]!;
+    fake.faults.mailboxDisabledUsers.add(onPremises.id);
+    await adminConsents(gateway, fake, connector.id, organisation.tenantId);
+    const [tenant] = await tenantsOf(gateway, connector.id);
+    const status = await eventually(async () => {
+      const result = (await gateway.gql(`query($id: ID!) { tenant(id: $id) { changeNotifications { users active failing failures { userId reason } sweepError } } }`, { id: tenant.id })).data.tenant.changeNotifications;
+      return result.active === 2 && result.failing === 1 && result;
+    }, 'two active mailboxes and one failing');
+    expect(status).toMatchObject({ users: 3, sweepError: null, failures: [{ userId: onPremises.id, reason: expect.stringMatching(/404 ExtensionError.*mailbox is either inactive, soft-deleted, or is hosted on-premise/) }] });
+    expect(subscriptionsOf(fake, organisation.tenantId).map((subscription) => subscription.userId).sort()).toEqual([organisation.users[0]!.id, organisation.users[1]!.id].sort());
   });
 });
 

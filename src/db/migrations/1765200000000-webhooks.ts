@@ -30,7 +30,7 @@ export class Webhooks1765200000000 implements MigrationInterface {
           { name: 'endpoint_id', type: 'varchar', length: '36' },
           { name: 'message_id', type: 'varchar', length: '36' },
           { name: 'event_type', type: 'varchar', length: '40' },
-          { name: 'ordering_key', type: 'varchar', length: '400' },
+          { name: 'ordering_key', type: 'varchar', length: '800' },
           { name: 'payload', type: 'text' },
           { name: 'status', type: 'varchar', length: '16' },
           { name: 'attempts', type: 'integer' },
