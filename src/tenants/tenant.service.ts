@@ -105,7 +105,7 @@ export class TenantService {
         .values({ id: newId, ...where, displayName: null, grantedScopes: [], ...checked })
         .orIgnore()
         .execute();
-      const row = await this.locked(transaction, where);
+      const row = (await this.locked(transaction, where))!;
       const before = row.id === newId ? null : Object.assign(new TenantEntity(), row);
       if (before) {
         await transaction.manager.update(TenantEntity, where, checked);
@@ -232,7 +232,7 @@ export class TenantService {
   /** Applies the changes to the row as it is in the database now, telling the listener in the same transaction; null when the tenant is gone. */
   private transition(id: string, changes: Partial<TenantEntity>): Promise<TenantEntity | null> {
     return runInTransaction(this.dataSource, async (transaction) => {
-      const before = await this.locked(transaction, { id }).catch(() => null);
+      const before = await this.locked(transaction, { id });
       if (!before) return null;
       await transaction.manager.update(TenantEntity, { id }, changes);
       const after = Object.assign(new TenantEntity(), before, changes);
@@ -241,10 +241,10 @@ export class TenantService {
     });
   }
 
-  /** The row, locked for the rest of the transaction on PostgreSQL (SQLite has one writer at a time). */
-  private async locked(transaction: Transaction, where: Partial<Pick<TenantEntity, 'id' | 'connectorId' | 'microsoftTenantId'>>): Promise<TenantEntity> {
+  /** The row, locked for the rest of the transaction on PostgreSQL (SQLite has one writer at a time); null when there is none. */
+  private async locked(transaction: Transaction, where: Partial<Pick<TenantEntity, 'id' | 'connectorId' | 'microsoftTenantId'>>): Promise<TenantEntity | null> {
     const query = transaction.manager.createQueryBuilder(TenantEntity, 'tenant').where(where);
-    return (transaction.locksRows ? query.setLock('pessimistic_write') : query).getOneOrFail();
+    return (transaction.locksRows ? query.setLock('pessimistic_write') : query).getOne();
   }
 }
 
