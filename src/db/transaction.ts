@@ -16,7 +16,9 @@ const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
  * Runs `work` in a database transaction. On SQLite, TypeORM's better-sqlite3 driver has a single
  * query runner for the whole process, so two transactions awaited at once would interleave on it
  * (the second becomes a savepoint of the first, and one's rollback undoes the other's work): the
- * transactions made here wait for each other instead. Keep them short and free of network calls.
+ * transactions made here wait for each other instead (so never start one inside another: pass the
+ * Transaction down). Keep them short and free of network calls; writes outside any transaction
+ * would join whichever one is open on that connection, so background writes go through here too.
  */
 export async function runInTransaction<T>(dataSource: DataSource, work: (transaction: Transaction) => Promise<T>): Promise<T> {
   const locksRows = dataSource.options.type === 'postgres';

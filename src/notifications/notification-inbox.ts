@@ -36,10 +36,12 @@ export class NotificationInbox {
       if (duplicates > 0) graphNotifications.inc({ kind: 'change', outcome: 'duplicate' }, duplicates);
       if (rows.size > 0) {
         graphNotifications.inc({ kind: 'change', outcome: 'accepted' }, rows.size);
+        // The mailboxes first: a mailbox job saving one of them waits for this commit instead of
+        // deadlocking with the inserts (their foreign key takes a share lock on the same rows).
+        const due = [...new Set([...rows.values()].map((row) => row.mailboxId))].sort();
+        await transaction.manager.update(MailboxSubscriptionEntity, { id: In(due) }, { dueAt: now });
         // A copy arriving on another replica at the same moment is the only thing left to ignore.
         await transaction.manager.createQueryBuilder().insert().into(GraphNotificationEntity).values([...rows.values()]).orIgnore().execute();
-        const due = [...new Set([...rows.values()].map((row) => row.mailboxId))];
-        await transaction.manager.update(MailboxSubscriptionEntity, { id: In(due) }, { dueAt: now });
         transaction.afterCommit(this.options.wakeMailboxes);
       }
       await this.noteExpiries(transaction.manager, mailboxes, now);

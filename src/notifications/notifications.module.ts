@@ -1,5 +1,6 @@
 import { LessThan, type DataSource } from 'typeorm';
 import type { GatewayConfig } from '../config/config';
+import { runInTransaction } from '../db/transaction';
 import type { GraphClient } from '../microsoft/graph-client';
 import type { Logger } from '../observability/logger';
 import type { TenantService } from '../tenants/tenant.service';
@@ -39,7 +40,8 @@ export function createChangeNotifications(options: {
   // Graph repeats itself within hours (its resends stop after 4): a week of versions told is plenty.
   workers.add(
     new PeriodicJob('event-version-retention', 3600_000, async ({ now }) => {
-      await dataSource.manager.delete(CalendarEventVersionEntity, { seenAt: LessThan(new Date(now.getTime() - VERSION_DAYS * 24 * 3600_000)) });
+      const before = new Date(now.getTime() - VERSION_DAYS * 24 * 3600_000);
+      await runInTransaction(dataSource, ({ manager }) => manager.delete(CalendarEventVersionEntity, { seenAt: LessThan(before) }));
     }),
   );
   const inbox = new NotificationInbox(dataSource, { clock: workers.clock, logger, wakeMailboxes });

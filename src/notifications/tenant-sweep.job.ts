@@ -64,7 +64,7 @@ export class TenantSweepJob implements BackgroundJob {
     if (signal.aborted) return;
     if (lastError) this.options.logger.warn({ tenantId, reason: lastError }, 'tenant change-notification sweep failed; trying again at the next sweep');
     const dueAt = new Date(now.getTime() + Math.round(this.options.sweepIntervalMs * (0.9 + Math.random() * 0.2)));
-    await this.dataSource.manager.update(ChangeSweepEntity, { tenantId }, { dueAt, lastError, claimedUntil: null });
+    await runInTransaction(this.dataSource, ({ manager }) => manager.update(ChangeSweepEntity, { tenantId }, { dueAt, lastError, claimedUntil: null }));
     this.claims.finish(tenantId);
   }
 
@@ -104,7 +104,7 @@ export class TenantSweepJob implements BackgroundJob {
       if (!changes) continue;
       this.options.logger.info({ mailboxId: mailbox.id, missing: !subscription }, 'Graph subscription differs from what the gateway holds; mending it');
       // Only if the mailbox job has not replaced the subscription meanwhile.
-      await this.dataSource.manager.update(MailboxSubscriptionEntity, { id: mailbox.id, subscriptionId: mailbox.subscriptionId }, { ...changes, dueAt: now });
+      await runInTransaction(this.dataSource, ({ manager }) => manager.update(MailboxSubscriptionEntity, { id: mailbox.id, subscriptionId: mailbox.subscriptionId }, { ...changes, dueAt: now }));
       woken = true;
     }
     // A subscription made in the last minutes may be one a mailbox job is saving right now: not a stray yet.

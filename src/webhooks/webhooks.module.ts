@@ -1,6 +1,7 @@
 import { In, LessThan, type DataSource } from 'typeorm';
 import type { GatewayConfig } from '../config/config';
 import type { GatewayKeys } from '../crypto/keys';
+import { runInTransaction } from '../db/transaction';
 import type { Logger } from '../observability/logger';
 import { tenantWebhookEvents, type TenantChangeListener } from '../tenants/tenant-changes';
 import type { BackgroundWorkers } from '../workers/background-workers';
@@ -46,7 +47,9 @@ export function createWebhooks(options: {
   workers.add(
     new PeriodicJob('webhook-log-retention', 3600_000, async ({ now }) => {
       const before = new Date(now.getTime() - DELIVERY_LOG_DAYS * 24 * 3600_000);
-      await dataSource.manager.delete(WebhookDeliveryEntity, { status: In([WebhookDeliveryStatus.DELIVERED, WebhookDeliveryStatus.FAILED]), createdAt: LessThan(before) });
+      await runInTransaction(dataSource, ({ manager }) =>
+        manager.delete(WebhookDeliveryEntity, { status: In([WebhookDeliveryStatus.DELIVERED, WebhookDeliveryStatus.FAILED]), createdAt: LessThan(before) }),
+      );
     }),
   );
   const tenantWebhooks: TenantChangeListener = {

@@ -1,4 +1,5 @@
 import type { DataSource, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { runInTransaction } from '../db/transaction';
 
 /** A row background work can claim: `claimed_until` is the lease. */
 export interface Claimable extends ObjectLiteral {
@@ -45,20 +46,16 @@ export class LeasedClaims<T extends Claimable> {
     const [selected, parameters] = select.getQueryAndParameters();
     const keyColumn = driver.escape(this.keyColumn());
     const leasedUntil = driver.preparePersistentValue(new Date(now.getTime() + this.query.leaseMs), metadata.findColumnWithPropertyName('claimedUntil')!);
-    // One statement, so the choice and the lease are atomic without a transaction of our own.
-    const runner = this.dataSource.createQueryRunner();
-    let rows: Array<{ claim_key: string | number }>;
-    try {
-      const result = await runner.query(
+    // One statement, in a transaction only so that SQLite's single connection serves it between others' transactions.
+    const rows = await runInTransaction(this.dataSource, async ({ manager }) => {
+      const result = await manager.queryRunner!.query(
         `UPDATE ${driver.escape(metadata.tableName)} SET ${driver.escape('claimed_until')} = ${driver.createParameter('leasedUntil', parameters.length)} WHERE ${keyColumn} IN (${selected}) RETURNING ${keyColumn} AS claim_key`,
         // PostgreSQL's parameters are numbered ($n: the lease is the last); SQLite's are positional (the lease comes first in the text).
         postgres ? [...parameters, leasedUntil] : [leasedUntil, ...parameters],
         true,
       );
-      rows = (result as { records?: Array<{ claim_key: string | number }> }).records ?? [];
-    } finally {
-      await runner.release();
-    }
+      return (result as { records?: Array<{ claim_key: string | number }> }).records ?? [];
+    });
     const keys = rows.map((row) => String(row.claim_key));
     for (const claimed of keys) this.held.add(claimed);
     return keys;
@@ -74,12 +71,9 @@ export class LeasedClaims<T extends Claimable> {
     const keys = [...this.held];
     this.held.clear();
     if (keys.length === 0) return;
-    await this.dataSource
-      .createQueryBuilder()
-      .update(this.query.entity)
-      .set({ claimedUntil: null } as never)
-      .where(`${this.keyColumn()} IN (:...keys)`, { keys })
-      .execute();
+    await runInTransaction(this.dataSource, ({ manager }) =>
+      manager.createQueryBuilder().update(this.query.entity).set({ claimedUntil: null } as never).where(`${this.keyColumn()} IN (:...keys)`, { keys }).execute(),
+    );
   }
 
   private keyColumn(): string {

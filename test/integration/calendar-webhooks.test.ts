@@ -64,8 +64,11 @@ describe('Graph subscriptions', () => {
     const { tenant, endpoint } = await watchedTenant(gateway, fake, receiver);
     await gateway.gql('mutation($id: ID!) { updateWebhookEndpoint(id: $id, events: [TENANT_CONSENTED]) { id } }', { id: endpoint.id });
     await eventually(async () => subscriptionsOf(fake, tenant.microsoftTenantId).length === 0, 'the subscriptions to be deleted');
-    const status = await gateway.gql(STATUS_QUERY, { id: tenant.id });
-    expect(status.data.tenant.changeNotifications).toEqual({ users: 0, active: 0, failing: 0, nextRenewalAt: null });
+    const status = await eventually(async () => {
+      const result = (await gateway.gql(STATUS_QUERY, { id: tenant.id })).data.tenant.changeNotifications;
+      return result.users === 0 && result;
+    }, 'the mailboxes to be forgotten');
+    expect(status).toEqual({ users: 0, active: 0, failing: 0, nextRenewalAt: null });
   });
 
   it('counts a mailbox Graph will not watch as failing, with Microsoft\'s reason, and watches the others', async () => {
