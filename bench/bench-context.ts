@@ -20,6 +20,10 @@ export interface BenchSettings {
   overheadRounds: number;
   /** BENCH_SECTIONS: which sections run, by name, default all */
   sections: string[] | null;
+  /** BENCH_WEBHOOK_MAILBOXES: the watched organisation's size for the webhook latency, default 1,000 */
+  webhookMailboxes: number;
+  /** BENCH_WEBHOOK_CHANGES: calendar changes made at 50 a second, default 1,000 */
+  webhookChanges: number;
 }
 
 export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettings {
@@ -38,6 +42,8 @@ export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettin
     idleSeconds: count('BENCH_IDLE_SECONDS', 60),
     overheadRounds: Math.max(1, count('BENCH_OVERHEAD_ROUNDS', 5)),
     sections: env.BENCH_SECTIONS ? env.BENCH_SECTIONS.split(',') : null,
+    webhookMailboxes: Math.max(1, count('BENCH_WEBHOOK_MAILBOXES', 1000)),
+    webhookChanges: Math.max(1, count('BENCH_WEBHOOK_CHANGES', 1000)),
   });
 }
 

@@ -9,6 +9,7 @@ import { schedulesSection } from './schedules-section';
 import { clockTicksPerSecond } from './process-usage';
 import { mib } from './table';
 import { targetsTable, type TargetCheck } from './targets';
+import { webhookLatencySection } from './webhook-latency-section';
 
 /**
  * `npm run bench`: the gateway against the limits of the protocol (Graph calls, latency bound),
@@ -17,9 +18,9 @@ import { targetsTable, type TargetCheck } from './targets';
  *
  * A new measurement is a BenchSection in a file of its own, added to this list in the order it
  * should run. The idle section must follow the fan-outs: its quiet minute is only quiet if
- * nothing runs during it.
+ * nothing runs during it. The webhook section runs last, with a gateway of its own.
  */
-const SECTIONS: BenchSection[] = [fanOutSection, naiveSection, idleSection, schedulesSection, overheadSection, clientTokenSection];
+const SECTIONS: BenchSection[] = [fanOutSection, naiveSection, idleSection, schedulesSection, overheadSection, clientTokenSection, webhookLatencySection];
 
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 

@@ -29,3 +29,10 @@ export function pairedRatios(numerators: number[], denominators: number[]): Spre
 export function isWithinNoise(ratio: Spread): boolean {
   return ratio.min <= 1 && ratio.max >= 1;
 }
+
+/** The value below which `p` percent of the values fall (nearest rank). */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) throw new RangeError('no values to summarise');
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}

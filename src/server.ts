@@ -49,7 +49,14 @@ import { TenantSchedulingResolver } from './scheduling/tenant-scheduling.resolve
 import { UserScheduleResolver } from './scheduling/user-schedule.resolver';
 import { requestAdmission } from './schema/request-admission';
 import { TenantResolver } from './tenants/tenant.resolver';
+import { ChangeNotificationResolver } from './notifications/change-notification.resolver';
+import { ChangeNotificationService } from './notifications/change-notification.service';
+import { createChangeNotifications, TENANT_SWEEP_JOB } from './notifications/notifications.module';
+import { allListeners } from './tenants/tenant-changes';
 import { TenantService } from './tenants/tenant.service';
+import { webhookArgumentChecks, WebhookResolver } from './webhooks/webhook.resolver';
+import { createWebhooks } from './webhooks/webhooks.module';
+import { BackgroundWorkers } from './workers/background-workers';
 
 export interface Gateway {
   httpServer: http.Server;
@@ -83,8 +90,13 @@ export async function createGateway(options: {
   });
   const apiKeys = new ApiKeyService(dataSource, logger);
   const catalog = new CatalogService(dataSource);
-  const connectors = new ConnectorService(dataSource, keys, config.publicUrl, (id) => tokens.forgetConnector(id));
-  const tenants = new TenantService(dataSource, connectors, tokens, graph, logger);
+  const workers = new BackgroundWorkers({ intervalMs: config.workerIntervalMs, logger });
+  const webhooks = createWebhooks({ config, dataSource, keys, workers, logger, calendarInterestChanged: () => changeNotifications.interestChanged() });
+  const changeNotifications = new ChangeNotificationService(dataSource, { clock: workers.clock, wakeSweeps: () => workers.wake(TENANT_SWEEP_JOB) });
+  const tenantListener = allListeners(webhooks.tenantWebhooks, changeNotifications);
+  const connectors = new ConnectorService(dataSource, keys, config.publicUrl, (id) => tokens.forgetConnector(id), tenantListener);
+  const tenants = new TenantService(dataSource, connectors, tokens, graph, logger, tenantListener);
+  const notifications = createChangeNotifications({ config, dataSource, graph, tenants, outbox: webhooks.outbox, service: changeNotifications, workers, logger });
   const consent = new ConsentService(dataSource, connectors, keys, new AdminSignIn(config.microsoftLoginUrl, microsoftHttp), {
     loginUrl: config.microsoftLoginUrl,
     allowedReturnOrigins: config.allowedReturnOrigins,
@@ -108,6 +120,8 @@ export async function createGateway(options: {
     [RoomListResolver, new RoomListResolver(scheduling)],
     [ApiKeyResolver, new ApiKeyResolver(apiKeys)],
     [AccessResolver, new AccessResolver(new ClientTokenService(tenants, clientTokenSigner))],
+    [WebhookResolver, webhooks.resolver],
+    [ChangeNotificationResolver, notifications.resolver],
   ]);
   const schema = buildGatewaySchema({ get: (resolverClass) => instances.get(resolverClass) });
 
@@ -136,7 +150,7 @@ export async function createGateway(options: {
       config.nodeEnv === 'production' ? ApolloServerPluginLandingPageDisabled() : sandboxLandingPage(),
       requestAdmission({
         maxCost: config.maxQueryCost,
-        argumentChecks: { ...directoryArgumentChecks(cursors), ...schedulingArgumentChecks(cursors), ...accessArgumentChecks },
+        argumentChecks: { ...directoryArgumentChecks(cursors), ...schedulingArgumentChecks(cursors), ...accessArgumentChecks, ...webhookArgumentChecks },
         listSizes: async () => ({ connectors: await connectors.count(), tenantsByConnector: await tenants.countsByConnector() }),
         introspectionNeedsKey: config.nodeEnv === 'production',
       }),
@@ -164,6 +178,7 @@ export async function createGateway(options: {
     }
     res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
+  app.use(notifications.routes);
   const callback = consentCallbackHandler({ connectors, catalog, consent, tenants, logger });
   app.get('/callback/:slug', (req, res, next) => void callback(req, res).catch(next));
   app.use(
@@ -205,16 +220,21 @@ export async function createGateway(options: {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => {
           httpServer.off('error', reject);
+          // Only once the port is bound: Graph's handshake calls back as soon as a subscription is asked for.
+          workers.start();
           resolve();
         });
       }),
     stop: async () => {
+      // Background work stops at once: an attempt cut short is given back to the database for the next process.
+      const workersStopped = workers.stop();
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       const grace = setTimeout(() => stopping.abort(), config.shutdownGraceMs);
       // Aborted requests answer at once; a connection still open after that is a client that does not read.
       const last = setTimeout(() => httpServer.closeAllConnections(), config.shutdownGraceMs + 2_000);
       await closed;
+      await workersStopped;
       clearTimeout(grace);
       clearTimeout(last);
       stopping.abort();

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
+import { isUniqueViolation } from '../db/unique-violation';
 import { badInput, notFound } from '../errors';
 import type { Logger } from '../observability/logger';
 import { isGuid, validText } from '../validation/input-rules';
@@ -38,8 +39,12 @@ export class ApiKeyService {
   async bootstrap(adminApiKey: string | null, production: boolean): Promise<{ generatedKey: string | null }> {
     if (adminApiKey) {
       const existing = await this.repository.findOneBy({ keyHash: hashOf(adminApiKey).toString('hex') });
-      if (!existing) await this.insert('bootstrap (XKIT_ADMIN_API_KEY)', adminApiKey, ApiKeyRole.ADMIN);
-      else if (existing.revokedAt) {
+      if (!existing) {
+        // Replicas starting together race to register the same key: the loser finds it there.
+        await this.insert('bootstrap (XKIT_ADMIN_API_KEY)', adminApiKey, ApiKeyRole.ADMIN).catch((error: unknown) => {
+          if (!isUniqueViolation(error)) throw error;
+        });
+      } else if (existing.revokedAt) {
         this.logger.warn('XKIT_ADMIN_API_KEY was revoked through the API and stays revoked; set it to a new key, or sign in with another key');
       }
       return { generatedKey: null };

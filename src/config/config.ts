@@ -34,6 +34,16 @@ export interface GatewayConfig {
   /** when set, GET /metrics needs `Authorization: Bearer <token>` */
   metricsToken: string | null;
   logLevel: string;
+  /** webhook endpoints may be http:// or resolve to loopback, private or link-local addresses (development, tests) */
+  webhookAllowLocal: boolean;
+  /** seconds to wait before each delivery attempt; its length is the number of attempts */
+  webhookRetryScheduleSeconds: readonly number[];
+  /** how long a webhook receiver has to answer one attempt */
+  webhookTimeoutMs: number;
+  /** how often each replica looks for due background work (deliveries, renewals, sweeps); its own changes wake it at once */
+  workerIntervalMs: number;
+  /** how often each tenant's change notifications are checked against Microsoft (new users, live subscriptions) and each mailbox is swept with calendar delta */
+  changeSweepMs: number;
 }
 
 const url = (name: string) =>
@@ -98,6 +108,18 @@ const environmentSchema = z.object({
     .string()
     .min(16, 'XKIT_METRICS_TOKEN must be at least 16 characters; generate one with: openssl rand -base64 24')
     .optional(),
+  XKIT_WEBHOOK_ALLOW_LOCAL: z
+    .enum(['true', 'false', '1', '0'], { message: 'XKIT_WEBHOOK_ALLOW_LOCAL must be true or false' })
+    .transform((value) => value === 'true' || value === '1')
+    .default(false),
+  XKIT_WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .regex(/^\s*\d+(\s*,\s*\d+){0,19}\s*$/, 'XKIT_WEBHOOK_RETRY_SCHEDULE must be 1 to 20 comma-separated whole seconds, e.g. 0,5,300,1800')
+    .transform((value): readonly number[] => Object.freeze(value.split(',').map((seconds) => Number(seconds.trim()))))
+    .default(Object.freeze([0, 5, 300, 1800, 7200, 18000, 36000, 36000])),
+  XKIT_WEBHOOK_TIMEOUT_SECONDS: integer('XKIT_WEBHOOK_TIMEOUT_SECONDS', 1, 60).default(15),
+  XKIT_WORKER_INTERVAL_MS: integer('XKIT_WORKER_INTERVAL_MS', 20, 60_000).default(1000),
+  XKIT_CHANGE_SWEEP_SECONDS: integer('XKIT_CHANGE_SWEEP_SECONDS', 1, 86_400).default(3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -235,5 +257,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
     shutdownGraceMs: env.XKIT_SHUTDOWN_GRACE_SECONDS * 1000,
     metricsToken: env.XKIT_METRICS_TOKEN ?? null,
     logLevel: env.LOG_LEVEL,
+    webhookAllowLocal: env.XKIT_WEBHOOK_ALLOW_LOCAL,
+    webhookRetryScheduleSeconds: env.XKIT_WEBHOOK_RETRY_SCHEDULE,
+    webhookTimeoutMs: env.XKIT_WEBHOOK_TIMEOUT_SECONDS * 1000,
+    workerIntervalMs: env.XKIT_WORKER_INTERVAL_MS,
+    changeSweepMs: env.XKIT_CHANGE_SWEEP_SECONDS * 1000,
   });
 }

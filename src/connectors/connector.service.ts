@@ -3,9 +3,12 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CatalogEntryEntity } from '../catalog/catalog-entry.entity';
 import { CatalogService } from '../catalog/catalog.service';
 import { GatewayKeys } from '../crypto/keys';
+import { runInTransaction } from '../db/transaction';
 import { GatewayError, badInput, notFound } from '../errors';
 import type { AppCredentials } from '../microsoft/app-token.service';
 import { RowsById } from '../db/rows-by-id';
+import type { TenantChangeListener } from '../tenants/tenant-changes';
+import { TenantEntity } from '../tenants/tenant.entity';
 import { ConnectorEntity } from './connector.entity';
 import { isGuid, shorten, validText } from '../validation/input-rules';
 import { validClientId, validClientSecret, validScopes, validSlug } from './connector-input';
@@ -19,6 +22,8 @@ export class ConnectorService {
     private readonly publicUrl: string,
     /** told when a connector's credentials change or it is deleted, to drop cached Microsoft clients */
     private readonly onCredentialsRetired: (connectorId: string) => void = () => {},
+    /** told of the tenants a deletion removes, in its transaction (tenant.removed webhooks) */
+    private readonly tenantListener: TenantChangeListener = { changed: async () => undefined },
   ) {
     this.connectorRows = new RowsById(dataSource, ConnectorEntity);
   }
@@ -69,7 +74,7 @@ export class ConnectorService {
     const name = input.name == null ? definition.defaultName : validText('name', input.name, 100);
     const wantedSlug = input.slug == null ? null : validSlug(input.slug);
 
-    return this.dataSource.transaction(async (manager) => {
+    return runInTransaction(this.dataSource, async ({ manager }) => {
       const slug = wantedSlug ?? (await this.freeSlug(manager, definition.defaultSlug));
       if (wantedSlug && (await manager.existsBy(ConnectorEntity, { slug }))) {
         throw badInput(`slug "${slug}" is already used by another connector; choose another one`, { field: 'slug' });
@@ -109,7 +114,7 @@ export class ConnectorService {
     const credentialsChanged =
       (changes.clientId !== undefined && changes.clientId !== connector.clientId) || changes.clientSecretSealed !== undefined;
 
-    const saved = await this.dataSource.transaction(async (manager) => {
+    const saved = await runInTransaction(this.dataSource, async ({ manager }) => {
       if (input.catalog) {
         const entry = await manager.findOneByOrFail(CatalogEntryEntity, { connectorId: connector.id });
         await manager.save(CatalogService.applyInput(entry, input.catalog));
@@ -130,7 +135,11 @@ export class ConnectorService {
   /** Removes the connector; its catalog entry, tenants and pending consent states go with it (ON DELETE CASCADE). */
   async delete(id: string): Promise<boolean> {
     const connector = await this.findById(id);
-    await this.connectors.delete({ id: connector.id });
+    await runInTransaction(this.dataSource, async (transaction) => {
+      const tenants = await transaction.manager.findBy(TenantEntity, { connectorId: connector.id });
+      await transaction.manager.delete(ConnectorEntity, { id: connector.id });
+      for (const before of tenants) await this.tenantListener.changed(transaction, { before, after: null });
+    });
     this.onCredentialsRetired(connector.id);
     return true;
   }

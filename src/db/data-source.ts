@@ -6,13 +6,37 @@ import { ApiKeyEntity } from '../access/api-key.entity';
 import { CatalogEntryEntity } from '../catalog/catalog-entry.entity';
 import { ConnectorEntity } from '../connectors/connector.entity';
 import { ConsentStateEntity } from '../consent/consent-state.entity';
+import { CalendarEventVersionEntity, ChangeSweepEntity, GraphNotificationEntity } from '../notifications/change-notification-tables';
+import { MailboxSubscriptionEntity } from '../notifications/mailbox-subscription.entity';
 import { TenantEntity } from '../tenants/tenant.entity';
+import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity';
+import { WebhookEndpointEntity } from '../webhooks/webhook-endpoint.entity';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
 import { ConsentProofAndKeyTombstones1764900000000 } from './migrations/1764900000000-consent-proof-and-key-tombstones';
 import { ApiKeyRoles1765000000000 } from './migrations/1765000000000-api-key-roles';
+import { Webhooks1765200000000 } from './migrations/1765200000000-webhooks';
+import { ChangeNotifications1765210000000 } from './migrations/1765210000000-change-notifications';
 
-export const entities = [ConnectorEntity, CatalogEntryEntity, TenantEntity, ConsentStateEntity, ApiKeyEntity];
-export const migrations = [InitialSchema1764000000000, ConsentProofAndKeyTombstones1764900000000, ApiKeyRoles1765000000000];
+export const entities = [
+  ConnectorEntity,
+  CatalogEntryEntity,
+  TenantEntity,
+  ConsentStateEntity,
+  ApiKeyEntity,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
+  MailboxSubscriptionEntity,
+  GraphNotificationEntity,
+  CalendarEventVersionEntity,
+  ChangeSweepEntity,
+];
+export const migrations = [
+  InitialSchema1764000000000,
+  ConsentProofAndKeyTombstones1764900000000,
+  ApiKeyRoles1765000000000,
+  Webhooks1765200000000,
+  ChangeNotifications1765210000000,
+];
 
 export function createDataSource(database: GatewayConfig['database']): DataSource {
   if (database.type === 'postgres') {

@@ -45,6 +45,8 @@ export interface GraphClientOptions {
   logger?: Logger;
 }
 
+export type GraphMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
 interface GraphAnswer {
   status: number;
   headers: Record<string, string>;
@@ -81,10 +83,23 @@ export class GraphClient {
 
   /** GET a relative URL such as `/users?$top=10`; throws GraphRequestError for a non-2xx answer. */
   async get<T>(access: TenantAccess, relativeUrl: string, headers?: Record<string, string>): Promise<T> {
-    const route = `GET ${graphRouteTemplate(relativeUrl)}`;
-    const answer = await this.send(access, 'GET', relativeUrl, route, undefined, headers);
+    return (await this.request<T>(access, 'GET', relativeUrl, { headers })).body;
+  }
+
+  /**
+   * Any method, with a JSON body and extra headers (`Prefer`); retried like a GET on 429/503/504,
+   * since Graph did not act on those. Throws GraphRequestError for a non-2xx answer.
+   */
+  async request<T>(
+    access: TenantAccess,
+    method: GraphMethod,
+    relativeUrl: string,
+    options: { body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; headers: Record<string, string>; body: T }> {
+    const route = `${method} ${graphRouteTemplate(relativeUrl)}`;
+    const answer = await this.send(access, method, relativeUrl, route, options.body, options.headers);
     if (answer.status < 200 || answer.status >= 300) throw graphRequestErrorFrom(answer, route);
-    return answer.body as T;
+    return { status: answer.status, headers: answer.headers, body: answer.body as T };
   }
 
   /**
@@ -172,7 +187,7 @@ export class GraphClient {
   /** One logical request: retried on 429/503/504 and network failures, renewed once on 401. */
   private async send(
     access: TenantAccess,
-    method: 'GET' | 'POST',
+    method: GraphMethod,
     relativeUrl: string,
     route: string,
     body?: unknown,
@@ -241,7 +256,14 @@ export class GraphClient {
     }
   }
 
-  private async exchange(method: 'GET' | 'POST', relativeUrl: string, token: string, payload: string | undefined, signal?: AbortSignal, extraHeaders?: Record<string, string>): Promise<GraphAnswer> {
+  private async exchange(
+    method: GraphMethod,
+    relativeUrl: string,
+    token: string,
+    payload: string | undefined,
+    signal?: AbortSignal,
+    extraHeaders?: Record<string, string>,
+  ): Promise<GraphAnswer> {
     const headers: Record<string, string> = { ...extraHeaders, authorization: `Bearer ${token}`, accept: 'application/json' };
     if (payload !== undefined) headers['content-type'] = 'application/json';
     const response = await this.http.send(method, `${this.baseUrl}${relativeUrl}`, { headers, body: payload, signal });

@@ -25,6 +25,8 @@ export const graphPermissions = {
   // getSchedule: free/busy with subjects; Calendars.ReadBasic.All is enough.
   readSchedules: { action: 'read free/busy schedules', allowedBy: CALENDAR_READERS, suggested: 'Calendars.Read' },
   readPlaces: { action: 'read rooms and room lists', allowedBy: ['Place.Read.All', 'Place.ReadWrite.All'], suggested: 'Place.Read.All' },
+  // Graph refuses Calendars.ReadBasic.All for event subscriptions (ExtensionError 403).
+  subscribeToEvents: { action: 'subscribe to calendar changes', allowedBy: ['Calendars.Read', 'Calendars.ReadWrite'], suggested: 'Calendars.Read' },
   readOrganization: {
     action: "read the organisation's name",
     allowedBy: ['Directory.Read.All', 'Organization.Read.All', 'Directory.ReadWrite.All'],
@@ -40,6 +42,7 @@ export function permissionOfRoute(route: string): GraphPermission | null {
   const path = route.replace(/^[A-Z]+ /, '');
   if (/\/getSchedule\b/.test(path)) return graphPermissions.readSchedules;
   if (path.startsWith('/places')) return graphPermissions.readPlaces;
+  if (path.startsWith('/subscriptions')) return graphPermissions.subscribeToEvents;
   if (/\/(calendarView|events)\b/.test(path)) return graphPermissions.readEvents;
   if (/\/calendars?\b/.test(path)) return graphPermissions.readCalendars;
   if (path.startsWith('/organization')) return graphPermissions.readOrganization;

@@ -17,6 +17,9 @@ const FIXED_SEGMENTS = new Set([
   'microsoft.graph.room',
   'microsoft.graph.roomList',
   'rooms',
+  'delta',
+  'subscriptions',
+  'reauthorize',
 ]);
 
 /**

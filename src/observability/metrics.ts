@@ -59,3 +59,37 @@ export const clientTokenRefusals = new Counter({
   labelNames: ['reason'] as const,
   registers: [metricsRegistry],
 });
+
+export const backgroundJobFailures = new Counter({
+  name: 'xkit_background_job_failures_total',
+  help: 'Rounds of background work that failed (database unavailable, a bug), by job; each is retried after a pause',
+  labelNames: ['job'] as const,
+  registers: [metricsRegistry],
+});
+
+export const webhookDeliveries = new Counter({
+  name: 'xkit_webhook_deliveries_total',
+  help: 'Webhook delivery attempts, by outcome: delivered, retrying (a non-2xx answer or no answer, another attempt scheduled), failed (the last attempt failed), disabled (410 Gone disabled the endpoint)',
+  labelNames: ['outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+export const graphNotifications = new Counter({
+  name: 'xkit_graph_notifications_total',
+  help: 'Change and lifecycle notifications received from Microsoft Graph, by kind and outcome: accepted, duplicate (the same notification again), unknown_subscription, wrong_client_state',
+  labelNames: ['kind', 'outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+export const calendarChangesCollapsed = new Counter({
+  name: 'xkit_calendar_changes_collapsed_total',
+  help: 'Calendar changes not emitted because the event version was already emitted (Graph reports one edit several times: created and updated, resends, a sweep finding what a notification already told)',
+  registers: [metricsRegistry],
+});
+
+export const graphSubscriptionOperations = new Counter({
+  name: 'xkit_graph_subscription_operations_total',
+  help: 'Graph subscription writes, by operation (create, renew, reauthorize, delete) and outcome (ok, or the failure)',
+  labelNames: ['operation', 'outcome'] as const,
+  registers: [metricsRegistry],
+});

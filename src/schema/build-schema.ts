@@ -12,7 +12,9 @@ import { UserResolver } from '../directory/user.resolver';
 import { RoomListResolver } from '../scheduling/room-list.resolver';
 import { TenantSchedulingResolver } from '../scheduling/tenant-scheduling.resolver';
 import { UserScheduleResolver } from '../scheduling/user-schedule.resolver';
+import { ChangeNotificationResolver } from '../notifications/change-notification.resolver';
 import { TenantResolver } from '../tenants/tenant.resolver';
+import { WebhookResolver } from '../webhooks/webhook.resolver';
 
 export const resolvers = [
   ConnectorResolver,
@@ -26,6 +28,8 @@ export const resolvers = [
   RoomListResolver,
   ApiKeyResolver,
   AccessResolver,
+  WebhookResolver,
+  ChangeNotificationResolver,
 ] as const;
 
 /** The schema, built from the resolver classes. Without a container it can be printed but not executed. */

@@ -5,7 +5,11 @@ import { Kind, visit, type DocumentNode } from 'graphql';
  * or a log line: graphql-js echoes a variable's whole value when it cannot coerce it, so every
  * message that leaves the gateway is cleaned of these values (see request admission).
  */
-export const SECRET_INPUT_FIELDS: ReadonlySet<string> = new Set(['clientSecret']);
+export const SECRET_INPUT_FIELDS: ReadonlySet<string> = new Set([
+  'clientSecret',
+  // A webhook endpoint's URL often carries the receiver's own token (…/hooks/T0K3N): treated as a secret too.
+  'url',
+]);
 
 export const isSecretPath = (path: readonly (string | number)[]) => path.some((key) => typeof key === 'string' && SECRET_INPUT_FIELDS.has(key));
 

@@ -4,7 +4,7 @@ import { ConnectorEntity } from '../connectors/connector.entity';
 import { ConnectorService } from '../connectors/connector.service';
 import type { EntityLoaders } from '../entity-loaders';
 import { RowsById } from '../db/rows-by-id';
-import { isUniqueViolation } from '../db/unique-violation';
+import { runInTransaction, type Transaction } from '../db/transaction';
 import { isGuid } from '../validation/input-rules';
 import { GatewayError, notFound } from '../errors';
 import { AppToken, AppTokenService, MicrosoftTokenError, type AppCredentials } from '../microsoft/app-token.service';
@@ -13,6 +13,7 @@ import { toGatewayError } from '../microsoft/to-gateway-error';
 import { getOrganization } from '../microsoft/graph-directory';
 import type { Logger } from '../observability/logger';
 import type { TenantGraphAccess, WorkScope } from './tenant-access';
+import { sameRoles, type TenantChangeListener } from './tenant-changes';
 import { TenantEntity, TenantStatus } from './tenant.entity';
 
 /** A proven consent that records no tenant: the directory does not exist, or the app is not consented there. */
@@ -31,6 +32,8 @@ export class TenantService {
     private readonly tokens: AppTokenService,
     private readonly graph: GraphClient,
     private readonly logger: Logger,
+    /** told of every change in its transaction: webhooks, change-notification bookkeeping */
+    private readonly listener: TenantChangeListener = { changed: async () => undefined },
   ) {
     this.tenantRows = new RowsById(dataSource, TenantEntity);
   }
@@ -105,15 +108,25 @@ export class TenantService {
       this.logger.warn({ connectorId: connector.id, reason: failure.reason }, 'consent recorded, but no token could be had');
     }
     const where = { connectorId: connector.id, microsoftTenantId };
-    try {
-      await this.tenants.insert(
-        Object.assign(new TenantEntity(), { id: randomUUID(), ...where, displayName: null, grantedScopes: [], ...checked }),
-      );
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      await this.tenants.update(where, checked);
-    }
-    return this.tenants.findOneByOrFail(where);
+    const newId = randomUUID();
+    return runInTransaction(this.dataSource, async (transaction) => {
+      // Concurrent consents of the same new tenant: one insert wins, the others find its row.
+      await transaction.manager
+        .createQueryBuilder()
+        .insert()
+        .into(TenantEntity)
+        .values({ id: newId, ...where, displayName: null, grantedScopes: [], ...checked })
+        .orIgnore()
+        .execute();
+      const row = (await this.locked(transaction, where))!;
+      const before = row.id === newId ? null : Object.assign(new TenantEntity(), row);
+      if (before) {
+        await transaction.manager.update(TenantEntity, where, checked);
+        Object.assign(row, checked);
+      }
+      await this.listener.changed(transaction, { before, after: row });
+      return row;
+    });
   }
 
   async refresh(id: string): Promise<TenantEntity> {
@@ -123,7 +136,12 @@ export class TenantService {
 
   async remove(id: string): Promise<boolean> {
     const tenant = await this.get(id);
-    await this.tenants.delete({ id: tenant.id });
+    await runInTransaction(this.dataSource, async (transaction) => {
+      const before = await transaction.manager.findOneBy(TenantEntity, { id: tenant.id });
+      if (!before) return;
+      await transaction.manager.delete(TenantEntity, { id: tenant.id });
+      await this.listener.changed(transaction, { before, after: null });
+    });
     return true;
   }
 
@@ -159,7 +177,7 @@ export class TenantService {
   private async token(tenant: TenantEntity, connector: ConnectorEntity, credentials: AppCredentials, options: { fresh?: boolean }): Promise<AppToken> {
     try {
       const token = await this.tokens.acquire(credentials, tenant.microsoftTenantId, options);
-      if (tenant.status !== TenantStatus.CONSENTED || !sameScopes(tenant.grantedScopes, token.roles)) {
+      if (tenant.status !== TenantStatus.CONSENTED || !sameRoles(tenant.grantedScopes, token.roles)) {
         await this.save(tenant, { status: TenantStatus.CONSENTED, statusReason: null, grantedScopes: [...token.roles].sort() });
       }
       return token;
@@ -170,23 +188,20 @@ export class TenantService {
 
   /** Checks the consent again; a transient failure is reported without touching the tenant. */
   private async check(tenant: TenantEntity, connector: ConnectorEntity): Promise<TenantEntity> {
-    tenant.checkedAt = new Date();
+    const changes: Partial<TenantEntity> = { checkedAt: new Date() };
     try {
       // Fresh: a token cached before a re-consent still carries the old roles.
       const token = await this.tokens.acquire(this.connectors.credentials(connector), tenant.microsoftTenantId, { fresh: true });
-      tenant.grantedScopes = [...token.roles].sort();
-      tenant.status = TenantStatus.CONSENTED;
-      tenant.statusReason = null;
-      tenant.displayName = (await this.organizationName(tenant.microsoftTenantId, this.access(tenant, { connector }))) ?? tenant.displayName;
+      Object.assign(changes, { grantedScopes: [...token.roles].sort(), status: TenantStatus.CONSENTED, statusReason: null });
+      changes.displayName = (await this.organizationName(tenant.microsoftTenantId, this.access(tenant, { connector }))) ?? tenant.displayName;
     } catch (error) {
       if (!(error instanceof MicrosoftTokenError)) throw error;
       const failure = describeTokenFailure(error);
       if (!failure.status) throw new GatewayError('UPSTREAM_ERROR', `${failure.reason} Try again shortly.`);
-      tenant.status = failure.status;
-      tenant.statusReason = failure.reason;
+      Object.assign(changes, { status: failure.status, statusReason: failure.reason });
       this.logger.warn({ tenantId: tenant.id, reason: failure.reason }, 'consent check failed');
     }
-    return this.tenants.save(tenant);
+    return (await this.transition(tenant.id, changes)) ?? Object.assign(tenant, changes);
   }
 
   private async organizationName(microsoftTenantId: string, access: TenantAccess): Promise<string | null> {
@@ -224,7 +239,25 @@ export class TenantService {
 
   private async save(tenant: TenantEntity, changes: Partial<TenantEntity>): Promise<void> {
     Object.assign(tenant, changes, { checkedAt: new Date() });
-    await this.tenants.update({ id: tenant.id }, { ...changes, checkedAt: tenant.checkedAt });
+    await this.transition(tenant.id, { ...changes, checkedAt: tenant.checkedAt });
+  }
+
+  /** Applies the changes to the row as it is in the database now, telling the listener in the same transaction; null when the tenant is gone. */
+  private transition(id: string, changes: Partial<TenantEntity>): Promise<TenantEntity | null> {
+    return runInTransaction(this.dataSource, async (transaction) => {
+      const before = await this.locked(transaction, { id });
+      if (!before) return null;
+      await transaction.manager.update(TenantEntity, { id }, changes);
+      const after = Object.assign(new TenantEntity(), before, changes);
+      await this.listener.changed(transaction, { before, after });
+      return after;
+    });
+  }
+
+  /** The row, locked for the rest of the transaction on PostgreSQL (SQLite has one writer at a time); null when there is none. */
+  private async locked(transaction: Transaction, where: Partial<Pick<TenantEntity, 'id' | 'connectorId' | 'microsoftTenantId'>>): Promise<TenantEntity | null> {
+    const query = transaction.manager.createQueryBuilder(TenantEntity, 'tenant').where(where);
+    return (transaction.locksRows ? query.setLock('pessimistic_write') : query).getOne();
   }
 }
 
@@ -254,7 +287,3 @@ export function describeTokenFailure(error: unknown): { status: TenantStatus | n
   }
 }
 
-function sameScopes(a: string[], b: string[]): boolean {
-  const sortedB = [...b].sort();
-  return a.length === b.length && [...a].sort().every((scope, index) => scope === sortedB[index]);
-}

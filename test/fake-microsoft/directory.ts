@@ -94,6 +94,16 @@ export class Directory {
     return tenant;
   }
 
+  /** A user who joins the organisation later (a new hire): generated like the others unless overridden. */
+  addUser(tenantId: string, override: Partial<FakeUser> = {}): FakeUser {
+    const tenant = this.requireTenant(tenantId);
+    const user = { ...generatedUser(tenant.tenantId, tenant.domain, tenant.users.length + 1), ...override };
+    tenant.users.push(user);
+    tenant.usersByKey.set(user.id.toLowerCase(), user);
+    tenant.usersByKey.set(user.userPrincipalName.toLowerCase(), user);
+    return user;
+  }
+
   /** Looks a tenant up the way the identity platform does: by GUID or by one of its domains. */
   findTenant(idOrDomain: string): Tenant | undefined {
     const key = idOrDomain.toLowerCase();

@@ -63,6 +63,8 @@ export interface FakeMicrosoft {
   /** An "Azure app registration"; registering the same clientId again updates it (e.g. a rotated secret). */
   registerApp(app: { clientId: string; clientSecret: string; displayName?: string; redirectUris: string[]; requiredRoles: string[] }): void;
   addTenant(options: FakeTenantOptions): { tenantId: string; users: FakeUser[] };
+  /** A user added to the tenant's directory later; /users lists it from now on. */
+  addUser(tenantId: string, user?: Partial<FakeUser>): FakeUser;
   /** As if the tenant's admin consented; default roles = the app's requiredRoles. */
   grantConsent(tenantId: string, clientId: string, roles?: string[]): void;
   /** Deletes the enterprise app; tokens already issued stay valid until they expire unless invalidateIssuedTokens. */
@@ -182,6 +184,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
       const tenant = context.directory.addTenant(tenantOptions);
       return { tenantId: tenant.tenantId, users: tenant.users };
     },
+    addUser: (tenantId, user) => context.directory.addUser(tenantId, user),
     grantConsent: (tenantId, clientId, roles) => context.directory.grantConsent(tenantId, clientId, roles),
     revokeConsent: (tenantId, clientId, revokeOptions) => {
       context.directory.revokeConsent(tenantId, clientId);
