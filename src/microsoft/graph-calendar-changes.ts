@@ -1,5 +1,6 @@
 import type { GraphClient, TenantAccess } from './graph-client';
 import { OUTLOOK_PAGE_SIZE } from './graph-limits';
+import { EVENT_READ_PREFERENCES } from './graph-loaders';
 import { GraphRequestError, graphRequestErrorFrom } from './graph-request-error';
 import { EVENT_PROPERTIES, toGraphEvent, type GraphEvent } from './graph-events';
 import { UnexpectedPayloadError } from './graph-resources';
@@ -22,7 +23,7 @@ export interface ObservedEvent {
 
 export type DeltaItem = { removed: false; observed: ObservedEvent } | { removed: true; eventId: string };
 
-const PREFER = 'outlook.timezone="UTC", IdType="ImmutableId"';
+const PREFER = EVENT_READ_PREFERENCES;
 /** Every field of the gateway's Event: a webhook carries the whole event. */
 const EVENT_SELECT = graphSelect(EVENT_PROPERTIES, new Set(Object.keys(EVENT_PROPERTIES)));
 const DELTA_PREFER = `${PREFER}, odata.maxpagesize=${OUTLOOK_PAGE_SIZE}`;

@@ -26,6 +26,13 @@ export interface CalendarViewKey {
   select: string;
 }
 
+/**
+ * UTC is already Graph's default; saying so keeps a mailbox setting from changing it. Immutable
+ * ids keep an event's id when it moves between folders, and are what webhooks and writes use, so a
+ * read, a change notification and an update all name an event the same way.
+ */
+export const EVENT_READ_PREFERENCES = 'outlook.timezone="UTC", IdType="ImmutableId"';
+
 export interface GraphLoaders {
   user: DataLoader<string, GraphUser | null>;
   calendars: DataLoader<CalendarsKey, GraphCalendar[], string>;
@@ -68,8 +75,7 @@ export function createGraphLoaders(graph: GraphClient, access: TenantAccess): Gr
             `/users/${encodeURIComponent(key.userId)}${key.calendarId === undefined ? '' : `/calendars/${encodeURIComponent(key.calendarId)}`}/calendarView` +
             `?startDateTime=${key.start.toISOString()}&endDateTime=${key.end.toISOString()}` +
             `&$select=${select}&$top=${OUTLOOK_PAGE_SIZE}`,
-          // UTC is already Graph's default; saying so keeps a mailbox setting from changing it.
-          headers: { Prefer: 'outlook.timezone="UTC"' },
+          headers: { Prefer: EVENT_READ_PREFERENCES },
         }));
         return spreadToPositions(merged, await loadCollections(graph, access, reads, toGraphEvent), keys.length);
       },

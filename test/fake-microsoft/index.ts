@@ -91,6 +91,8 @@ export interface FakeMicrosoft {
   mailbox: MailboxControls;
   /** Every $batch item received (method, url, headers as sent), in arrival order. */
   batchItemLog: BatchItemLogEntry[];
+  /** Graph requests the fake is answering right now ($batch counts 1): tests wait for 0 before measuring concurrency. */
+  graphRequestsInFlight(): number;
   /** Every HTTP request received ($batch items not included); headers lower-cased, Authorization left out. */
   requestLog: Array<{ method: string; path: string; query: string; at: number; headers: Record<string, string | undefined> }>;
   stop(): Promise<void>;
@@ -202,6 +204,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
     resetFaults: () => resetFaultsInPlace(context.faults),
     mailboxChanges: context.mailboxChanges,
     subscriptions: subscriptionControls(context.subscriptions),
+    graphRequestsInFlight: () => graphInFlight,
     requestLog,
     mailbox: mailboxControls(context),
     batchItemLog: context.batchItemLog,

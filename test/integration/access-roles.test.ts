@@ -24,6 +24,11 @@ const ADMIN_MUTATIONS: Record<string, string> = {
   createApiKey: 'mutation { createApiKey(name: "sneaky") { key } }',
   revokeApiKey: 'mutation($key: ID!) { revokeApiKey(id: $key) }',
   createClientToken: 'mutation($tenant: ID!) { createClientToken(tenantId: $tenant, capabilities: [READ_DIRECTORY]) { token } }',
+  createWebhookEndpoint: 'mutation { createWebhookEndpoint(input: { url: "https://hooks.example.com/xkit", events: [TENANT_CONSENTED] }) { secret } }',
+  updateWebhookEndpoint: 'mutation { updateWebhookEndpoint(id: "00000000-0000-4000-8000-000000000001", enabled: false) { id } }',
+  deleteWebhookEndpoint: 'mutation { deleteWebhookEndpoint(id: "00000000-0000-4000-8000-000000000001") }',
+  redeliverWebhook: 'mutation { redeliverWebhook(deliveryId: "00000000-0000-4000-8000-000000000002") { id } }',
+  sendTestWebhook: 'mutation { sendTestWebhook(endpointId: "00000000-0000-4000-8000-000000000001") { id } }',
 };
 const CLIENT_MUTATIONS: string[] = [];
 

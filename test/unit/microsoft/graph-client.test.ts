@@ -142,6 +142,8 @@ describe('GraphClient against the fake Graph', () => {
     fake.faults.graphLatencyMs = 150;
     fake.requestLog.length = 0;
 
+    // Earlier tests' abandoned requests may still be closing: measure from a quiet fake.
+    while (fake.graphRequestsInFlight() > 0) await new Promise((resolve) => setTimeout(resolve, 10));
     fake.resetCounters();
     await microsoft.call('loadCalendars', target, users.map((user) => user.id));
     // 5 batches, two at a time: never a third in flight, and both slots used.
