@@ -31,6 +31,10 @@ import { DirectoryService, directoryArgumentChecks } from './directory/directory
 import { PageCursorCodec } from './directory/page-cursor';
 import { UserResolver } from './directory/user.resolver';
 import { createEntityLoaders } from './entity-loaders';
+import { eventArgumentChecks } from './events/event-arguments';
+import { EventWriteResolver } from './events/event-write.resolver';
+import { EventWriteService } from './events/event-write.service';
+import { IdempotencyKeyStore } from './events/idempotency-key.store';
 import { AdminSignIn } from './microsoft/admin-sign-in';
 import { AppTokenService, type SharedTokenCache } from './microsoft/app-token.service';
 import { GraphClient } from './microsoft/graph-client';
@@ -92,6 +96,7 @@ export async function createGateway(options: {
   const cursors = new PageCursorCodec(keys);
   const directory = new DirectoryService(tenants, graph, cursors);
   const scheduling = new SchedulingService(tenants, graph, cursors);
+  const eventWrites = new EventWriteService(tenants, graph, new IdempotencyKeyStore(dataSource), logger);
   const clientTokenSigner = new ClientTokenSigner(keys);
   const clientRateLimit = new ClientRateLimit(config.clientRateLimit, config.redisUrl);
   const callers = new CallerAuthentication(apiKeys, clientTokenSigner, clientRateLimit);
@@ -108,6 +113,7 @@ export async function createGateway(options: {
     [RoomListResolver, new RoomListResolver(scheduling)],
     [ApiKeyResolver, new ApiKeyResolver(apiKeys)],
     [AccessResolver, new AccessResolver(new ClientTokenService(tenants, clientTokenSigner))],
+    [EventWriteResolver, new EventWriteResolver(eventWrites)],
   ]);
   const schema = buildGatewaySchema({ get: (resolverClass) => instances.get(resolverClass) });
 
@@ -136,7 +142,7 @@ export async function createGateway(options: {
       config.nodeEnv === 'production' ? ApolloServerPluginLandingPageDisabled() : sandboxLandingPage(),
       requestAdmission({
         maxCost: config.maxQueryCost,
-        argumentChecks: { ...directoryArgumentChecks(cursors), ...schedulingArgumentChecks(cursors), ...accessArgumentChecks },
+        argumentChecks: { ...directoryArgumentChecks(cursors), ...schedulingArgumentChecks(cursors), ...accessArgumentChecks, ...eventArgumentChecks },
         listSizes: async () => ({ connectors: await connectors.count(), tenantsByConnector: await tenants.countsByConnector() }),
         introspectionNeedsKey: config.nodeEnv === 'production',
       }),

@@ -6,13 +6,15 @@ import { ApiKeyEntity } from '../access/api-key.entity';
 import { CatalogEntryEntity } from '../catalog/catalog-entry.entity';
 import { ConnectorEntity } from '../connectors/connector.entity';
 import { ConsentStateEntity } from '../consent/consent-state.entity';
+import { EventIdempotencyKeyEntity } from '../events/idempotency-key.entity';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
 import { ConsentProofAndKeyTombstones1764900000000 } from './migrations/1764900000000-consent-proof-and-key-tombstones';
 import { ApiKeyRoles1765000000000 } from './migrations/1765000000000-api-key-roles';
+import { EventIdempotencyKeys1765300000000 } from './migrations/1765300000000-event-idempotency-keys';
 
-export const entities = [ConnectorEntity, CatalogEntryEntity, TenantEntity, ConsentStateEntity, ApiKeyEntity];
-export const migrations = [InitialSchema1764000000000, ConsentProofAndKeyTombstones1764900000000, ApiKeyRoles1765000000000];
+export const entities = [ConnectorEntity, CatalogEntryEntity, TenantEntity, ConsentStateEntity, ApiKeyEntity, EventIdempotencyKeyEntity];
+export const migrations = [InitialSchema1764000000000, ConsentProofAndKeyTombstones1764900000000, ApiKeyRoles1765000000000, EventIdempotencyKeys1765300000000];
 
 export function createDataSource(database: GatewayConfig['database']): DataSource {
   if (database.type === 'postgres') {

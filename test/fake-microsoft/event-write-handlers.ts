@@ -22,6 +22,11 @@ export function createEventRoute(context: FakeContext, request: GraphRequest, us
   const { index } = findCalendar(context, owner, calendarId ?? undefined);
   const { event } = createEvent(context, owner, index, request.body);
   const result = eventResult(context, request, userKey, event, 201);
+  const failure = context.faults.failNextCreateAfterStoring;
+  if (failure) {
+    context.faults.failNextCreateAfterStoring = undefined;
+    throw transientFailure(failure.status);
+  }
   if (!context.faults.dropNextCreateAnswer) return result;
   context.faults.dropNextCreateAnswer = false;
   return { ...result, dropConnection: true };
@@ -34,7 +39,9 @@ export function updateEventRoute(context: FakeContext, request: GraphRequest, us
 
 export function deleteEventRoute(context: FakeContext, request: GraphRequest, userKey: string, eventId: string, calendarId?: string | null): GraphResult {
   deleteEvent(context, openForWrite(context, request, userKey), eventId, calendarId);
-  return { status: 204, body: undefined };
+  if (!context.faults.dropNextDeleteAnswer) return { status: 204, body: undefined };
+  context.faults.dropNextDeleteAnswer = false;
+  return { status: 204, body: undefined, dropConnection: true };
 }
 
 export function eventActionRoute(context: FakeContext, request: GraphRequest, userKey: string, eventId: string, action: string, calendarId?: string | null): GraphResult {
@@ -50,11 +57,13 @@ export function eventActionRoute(context: FakeContext, request: GraphRequest, us
 function openForWrite(context: FakeContext, request: GraphRequest, userKey: string): MailboxOwner {
   const owner = openMailbox(context, request, userKey, CALENDAR_WRITE_ROLES);
   const failure = context.faults.failEventWrites;
-  if (consumeCountedFault(failure)) {
-    const { code, message } = TRANSIENT_FAILURES[failure!.status] ?? TRANSIENT_FAILURES[500];
-    throw new GraphError(failure!.status, code, message);
-  }
+  if (consumeCountedFault(failure)) throw transientFailure(failure!.status);
   return owner;
+}
+
+function transientFailure(status: number): GraphError {
+  const { code, message } = TRANSIENT_FAILURES[status] ?? TRANSIENT_FAILURES[500];
+  return new GraphError(status, code, message);
 }
 
 function eventResult(context: FakeContext, request: GraphRequest, userKey: string, event: EventRecord, status: number): GraphResult {
