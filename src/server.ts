@@ -46,6 +46,7 @@ import { requestSignal } from './request-signal';
 import { buildGatewaySchema } from './schema/build-schema';
 import { documentLimitRules, parseOptions } from './schema/document-limits';
 import { presentError } from './schema/error-presentation';
+import { MAX_GRAPHQL_BODY, graphqlBodyErrors } from './schema/request-body-errors';
 import { RoomListResolver } from './scheduling/room-list.resolver';
 import { schedulingArgumentChecks } from './scheduling/scheduling-arguments';
 import { SchedulingService } from './scheduling/scheduling.service';
@@ -175,7 +176,7 @@ export async function createGateway(options: {
   app.use(
     '/graphql',
     graphqlCors(config.corsOrigins),
-    express.json({ limit: '1mb' }),
+    express.json({ limit: MAX_GRAPHQL_BODY }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const given = req.header('x-request-id');
@@ -200,6 +201,7 @@ export async function createGateway(options: {
       },
     }),
   );
+  app.use('/graphql', graphqlBodyErrors);
   mountConsole(app, { connectors, catalog, consent, logger });
   app.get('/', (_req, res) => res.redirect('/graphql'));
 
