@@ -35,8 +35,8 @@ const WRITES = {
   answer: { action: 'the answer to the invitation', ifUnknown: "Read the event's response before answering again." },
 };
 
-const eventsOf = (userId: string) => `/users/${encodeURIComponent(userId)}`;
-const eventPath = (userId: string, eventId: string) => `${eventsOf(userId)}/events/${encodeURIComponent(eventId)}`;
+const userPath = (userId: string) => `/users/${encodeURIComponent(userId)}`;
+const eventPath = (userId: string, eventId: string) => `${userPath(userId)}/events/${encodeURIComponent(eventId)}`;
 
 /**
  * Books the event in the user's default calendar or in `calendarId`. A repeated transactionId
@@ -50,7 +50,7 @@ export async function createGraphEvent(
   body: Record<string, unknown>,
   transactionId: string,
 ): Promise<GraphEvent> {
-  const collection = target.calendarId ? `${eventsOf(target.userId)}/calendars/${encodeURIComponent(target.calendarId)}/events` : `${eventsOf(target.userId)}/events`;
+  const collection = target.calendarId ? `${userPath(target.userId)}/calendars/${encodeURIComponent(target.calendarId)}/events` : `${userPath(target.userId)}/events`;
   const answer = await send(graph, access, 'POST', collection, { body: { ...body, transactionId }, headers: UTC_TIMES, resend: true }, target.userId, WRITES.create);
   return toGraphEvent(answer.body);
 }

@@ -17,6 +17,10 @@ const FIXED_SEGMENTS = new Set([
   'microsoft.graph.room',
   'microsoft.graph.roomList',
   'rooms',
+  'cancel',
+  'accept',
+  'tentativelyAccept',
+  'decline',
 ]);
 
 /**

@@ -32,7 +32,7 @@ beforeEach(() => {
 });
 
 const DAY = { start: '2026-03-10T00:00:00Z', end: '2026-03-11T00:00:00Z' };
-const meeting = (overrides: Record<string, unknown> = {}) => ({
+const meeting = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   subject: 'Quarterly planning',
   start: '2026-03-10T09:00:00Z',
   end: '2026-03-10T10:30:00Z',
