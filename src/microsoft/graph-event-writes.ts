@@ -2,15 +2,16 @@ import { z } from 'zod';
 import { toGraphEvent, EVENT_PROPERTIES, type GraphEvent } from './graph-events';
 import type { GraphClient, GraphWriteMethod, GraphWriteOptions, TenantAccess } from './graph-client';
 import { GraphRequestError, graphRequestErrorFrom } from './graph-request-error';
-import { parsePayload } from './graph-resources';
+import { graphDateTimeToDate, parsePayload } from './graph-resources';
 import { graphSelect } from './graph-selection';
 import { toGatewayError } from './to-gateway-error';
+import { ianaZoneOf, instantOfWallClock } from '../time/time-zones';
 
 /**
  * Graph's event writes: create (POST …/events with a transactionId, so a resend never books
  * twice), update (PATCH), delete, cancel, and the three answers to an invitation. Only a create
- * and a delete are ever sent again by the client; every other write is sent once. Times come
- * back in UTC, as every read of the gateway asks for them.
+ * and a delete are ever sent again by the client; every other write is sent once. The events
+ * they answer with are read in UTC, like every read of the gateway.
  */
 
 /** What an event id or a calendar id of Outlook looks like: base64 ("AAMkAG…=", with - and _ in immutable ids). */
@@ -51,8 +52,8 @@ export async function createGraphEvent(
   transactionId: string,
 ): Promise<GraphEvent> {
   const collection = target.calendarId ? `${userPath(target.userId)}/calendars/${encodeURIComponent(target.calendarId)}/events` : `${userPath(target.userId)}/events`;
-  const answer = await send(graph, access, 'POST', collection, { body: { ...body, transactionId }, headers: UTC_TIMES, resend: true }, target.userId, WRITES.create);
-  return toGraphEvent(answer.body);
+  const answer = await send(graph, access, 'POST', collection, { body: { ...body, transactionId }, resend: true }, target.userId, WRITES.create);
+  return eventOfAnswer(graph, access, target.userId, answer.body);
 }
 
 /** The event with every field the gateway maps; null when the mailbox has no such event. */
@@ -77,8 +78,8 @@ export async function isOrganizerOf(graph: GraphClient, access: TenantAccess, us
 
 /** Changes only the properties in `body`; sent once (a resent PATCH would send attendees a second update). */
 export async function updateGraphEvent(graph: GraphClient, access: TenantAccess, userId: string, eventId: string, body: Record<string, unknown>): Promise<GraphEvent> {
-  const answer = await send(graph, access, 'PATCH', eventPath(userId, eventId), { body, headers: UTC_TIMES, resend: false }, userId, WRITES.update);
-  return toGraphEvent(answer.body);
+  const answer = await send(graph, access, 'PATCH', eventPath(userId, eventId), { body, resend: false }, userId, WRITES.update);
+  return eventOfAnswer(graph, access, userId, answer.body);
 }
 
 /** Deletes the event (an organizer's delete cancels the meeting for its attendees). A resend that finds nothing means the first one did it. */
@@ -100,6 +101,39 @@ export async function answerGraphEvent(
 ): Promise<void> {
   const body = { sendResponse: answer.sendResponse, ...(answer.comment ? { comment: answer.comment } : {}) };
   await send(graph, access, 'POST', `${eventPath(userId, eventId)}/${answer.action}`, { body, resend: false }, userId, WRITES.answer);
+}
+
+/**
+ * The event a POST or PATCH answered with. Graph ignores Prefer: outlook.timezone there: a create
+ * answers in the zones its body named, an update in UTC (microsoft-graph-docs-contrib#8645,
+ * #5029), so start and end are turned into UTC instants first; all-day events are floating dates
+ * and stay as they are. A zone the gateway cannot read (a custom one) is read back in UTC instead.
+ */
+async function eventOfAnswer(graph: GraphClient, access: TenantAccess, userId: string, raw: unknown): Promise<GraphEvent> {
+  try {
+    const event = { ...((raw ?? {}) as Record<string, unknown>) };
+    for (const name of ['start', 'end'] as const) {
+      if (!Object.hasOwn(event, name)) continue;
+      const utc = inUtc(event[name], event.isAllDay === true);
+      if (utc === null) return (await readGraphEvent(graph, access, userId, String(event.id))) ?? toGraphEvent(raw);
+      event[name] = utc;
+    }
+    return toGraphEvent(event);
+  } catch (error) {
+    throw toGatewayError(error, { userId });
+  }
+}
+
+/** A dateTimeTimeZone as the same instant in UTC; null when its zone is none the gateway knows. */
+function inUtc(value: unknown, floating: boolean): unknown {
+  const { dateTime, timeZone } = (value ?? {}) as { dateTime?: unknown; timeZone?: unknown };
+  if (typeof timeZone !== 'string' || timeZone === 'UTC' || typeof dateTime !== 'string') return value;
+  if (floating) return { dateTime, timeZone: 'UTC' };
+  const zone = ianaZoneOf(timeZone);
+  if (zone === null) return null;
+  const wall = graphDateTimeToDate({ dateTime, timeZone: 'UTC' });
+  const clock = { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate(), hour: wall.getUTCHours(), minute: wall.getUTCMinutes(), second: wall.getUTCSeconds() };
+  return { dateTime: new Date(instantOfWallClock(clock, zone)).toISOString().replace(/Z$/, ''), timeZone: 'UTC' };
 }
 
 /** One write, its failure as a contract error that names the write (an unanswered one may have been made). */
