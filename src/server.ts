@@ -31,6 +31,10 @@ import { DirectoryService, directoryArgumentChecks } from './directory/directory
 import { PageCursorCodec } from './directory/page-cursor';
 import { UserResolver } from './directory/user.resolver';
 import { createEntityLoaders } from './entity-loaders';
+import { eventArgumentChecks } from './events/event-arguments';
+import { EventWriteResolver } from './events/event-write.resolver';
+import { EventWriteService } from './events/event-write.service';
+import { IdempotencyKeyStore } from './events/idempotency-key.store';
 import { AdminSignIn } from './microsoft/admin-sign-in';
 import { AppTokenService, type SharedTokenCache } from './microsoft/app-token.service';
 import { GraphClient } from './microsoft/graph-client';
@@ -42,6 +46,7 @@ import { requestSignal } from './request-signal';
 import { buildGatewaySchema } from './schema/build-schema';
 import { documentLimitRules, parseOptions } from './schema/document-limits';
 import { presentError } from './schema/error-presentation';
+import { MAX_GRAPHQL_BODY, graphqlBodyErrors } from './schema/request-body-errors';
 import { RoomListResolver } from './scheduling/room-list.resolver';
 import { schedulingArgumentChecks } from './scheduling/scheduling-arguments';
 import { SchedulingService } from './scheduling/scheduling.service';
@@ -104,6 +109,7 @@ export async function createGateway(options: {
   const cursors = new PageCursorCodec(keys);
   const directory = new DirectoryService(tenants, graph, cursors);
   const scheduling = new SchedulingService(tenants, graph, cursors);
+  const eventWrites = new EventWriteService(tenants, graph, new IdempotencyKeyStore(dataSource), logger);
   const clientTokenSigner = new ClientTokenSigner(keys);
   const clientRateLimit = new ClientRateLimit(config.clientRateLimit, config.redisUrl);
   const callers = new CallerAuthentication(apiKeys, clientTokenSigner, clientRateLimit);
@@ -122,6 +128,7 @@ export async function createGateway(options: {
     [AccessResolver, new AccessResolver(new ClientTokenService(tenants, clientTokenSigner))],
     [WebhookResolver, webhooks.resolver],
     [ChangeNotificationResolver, notifications.resolver],
+    [EventWriteResolver, new EventWriteResolver(eventWrites)],
   ]);
   const schema = buildGatewaySchema({ get: (resolverClass) => instances.get(resolverClass) });
 
@@ -150,7 +157,7 @@ export async function createGateway(options: {
       config.nodeEnv === 'production' ? ApolloServerPluginLandingPageDisabled() : sandboxLandingPage(),
       requestAdmission({
         maxCost: config.maxQueryCost,
-        argumentChecks: { ...directoryArgumentChecks(cursors), ...schedulingArgumentChecks(cursors), ...accessArgumentChecks, ...webhookArgumentChecks },
+        argumentChecks: { ...directoryArgumentChecks(cursors), ...schedulingArgumentChecks(cursors), ...accessArgumentChecks, ...webhookArgumentChecks, ...eventArgumentChecks },
         listSizes: async () => ({ connectors: await connectors.count(), tenantsByConnector: await tenants.countsByConnector() }),
         introspectionNeedsKey: config.nodeEnv === 'production',
       }),
@@ -184,7 +191,7 @@ export async function createGateway(options: {
   app.use(
     '/graphql',
     graphqlCors(config.corsOrigins),
-    express.json({ limit: '1mb' }),
+    express.json({ limit: MAX_GRAPHQL_BODY }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const given = req.header('x-request-id');
@@ -209,6 +216,7 @@ export async function createGateway(options: {
       },
     }),
   );
+  app.use('/graphql', graphqlBodyErrors);
   mountConsole(app, { connectors, catalog, consent, logger });
   app.get('/', (_req, res) => res.redirect('/graphql'));
 

@@ -8,6 +8,7 @@ import { ConnectorEntity } from '../connectors/connector.entity';
 import { ConsentStateEntity } from '../consent/consent-state.entity';
 import { CalendarEventVersionEntity, ChangeSweepEntity, GraphNotificationEntity } from '../notifications/change-notification-tables';
 import { MailboxSubscriptionEntity } from '../notifications/mailbox-subscription.entity';
+import { EventIdempotencyKeyEntity } from '../events/idempotency-key.entity';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity';
 import { WebhookEndpointEntity } from '../webhooks/webhook-endpoint.entity';
@@ -16,6 +17,7 @@ import { ConsentProofAndKeyTombstones1764900000000 } from './migrations/17649000
 import { ApiKeyRoles1765000000000 } from './migrations/1765000000000-api-key-roles';
 import { Webhooks1765200000000 } from './migrations/1765200000000-webhooks';
 import { ChangeNotifications1765210000000 } from './migrations/1765210000000-change-notifications';
+import { EventIdempotencyKeys1765300000000 } from './migrations/1765300000000-event-idempotency-keys';
 
 export const entities = [
   ConnectorEntity,
@@ -29,6 +31,7 @@ export const entities = [
   GraphNotificationEntity,
   CalendarEventVersionEntity,
   ChangeSweepEntity,
+  EventIdempotencyKeyEntity,
 ];
 export const migrations = [
   InitialSchema1764000000000,
@@ -36,6 +39,7 @@ export const migrations = [
   ApiKeyRoles1765000000000,
   Webhooks1765200000000,
   ChangeNotifications1765210000000,
+  EventIdempotencyKeys1765300000000,
 ];
 
 export function createDataSource(database: GatewayConfig['database']): DataSource {

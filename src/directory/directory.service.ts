@@ -139,9 +139,9 @@ export function validPageSize(first: number): void {
   }
 }
 
-export function validUserId(id: string): void {
+export function validUserId(id: string, field = 'id'): void {
   if (!isGuid(id) && !USER_PRINCIPAL_NAME.test(id)) {
-    throw badInput('id must be a Graph user id (a GUID) or a user principal name such as adele@contoso.com', { field: 'id' });
+    throw badInput(`${field} must be a Graph user id (a GUID) or a user principal name such as adele@contoso.com`, { field });
   }
 }
 

@@ -11,6 +11,20 @@ registerEnumType(ResponseStatus, { name: 'ResponseStatus', description: "An atte
 registerEnumType(EventType, { name: 'EventType', description: 'A single event, or an occurrence, a moved occurrence (exception) or the master of a recurring series' });
 registerEnumType(Sensitivity, { name: 'Sensitivity' });
 
+export const EventWarningCode = { ONLINE_MEETING_NOT_CREATED: 'ONLINE_MEETING_NOT_CREATED' } as const;
+export type EventWarningCode = (typeof EventWarningCode)[keyof typeof EventWarningCode];
+registerEnumType(EventWarningCode, {
+  name: 'EventWarningCode',
+  valuesConfig: { ONLINE_MEETING_NOT_CREATED: { description: "A Teams meeting was asked for, and Microsoft saved the event without one (the mailbox's organisation allows no online-meeting provider for it)" } },
+});
+
+/** Something a write asked for that Microsoft silently did not do. */
+@ObjectType('EventWarning')
+export class EventWarning {
+  @Field(() => EventWarningCode) code!: EventWarningCode;
+  @Field() message!: string;
+}
+
 @ObjectType('Attendee')
 export class Attendee implements GraphAttendee {
   @Field(() => EmailAddress) emailAddress!: EmailAddress;
@@ -50,4 +64,6 @@ export class Event implements GraphEvent {
   @Field(() => [String]) categories?: string[];
   @Field(() => Date, { nullable: true }) createdAt?: Date | null;
   @Field(() => Date, { nullable: true }) lastModifiedAt?: Date | null;
+  @Field(() => [EventWarning], { nullable: true, description: 'On the answer of a write: what Microsoft did not do of what was asked (empty when it did all). null on reads' })
+  warnings?: EventWarning[] | null;
 }

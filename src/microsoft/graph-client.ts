@@ -45,12 +45,39 @@ export interface GraphClientOptions {
   logger?: Logger;
 }
 
-export type GraphMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-
 interface GraphAnswer {
   status: number;
   headers: Record<string, string>;
   body: unknown;
+  /** set when the request was sent again after an attempt that may have been carried out */
+  resent?: boolean;
+}
+
+export type GraphWriteMethod = 'POST' | 'PATCH' | 'DELETE';
+
+export interface GraphWriteOptions {
+  body?: unknown;
+  headers?: Record<string, string>;
+  /**
+   * Whether the write may be sent again when an attempt got no answer, or 429/503/504: only for
+   * writes Microsoft never performs twice (a create with a transactionId, a delete). Otherwise
+   * it is sent once, and a lost answer is reported as such: the write may have been made.
+   */
+  resend: boolean;
+}
+
+export interface GraphWriteAnswer extends GraphAnswer {
+  /** the route template, for errors */
+  route: string;
+  /** a delete that was sent again and now finds nothing is done */
+  resent: boolean;
+}
+
+interface SendOptions {
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** see GraphWriteOptions.resend (default true: reads may always be sent again) */
+  resend?: boolean;
 }
 
 /**
@@ -83,23 +110,34 @@ export class GraphClient {
 
   /** GET a relative URL such as `/users?$top=10`; throws GraphRequestError for a non-2xx answer. */
   async get<T>(access: TenantAccess, relativeUrl: string, headers?: Record<string, string>): Promise<T> {
-    return (await this.request<T>(access, 'GET', relativeUrl, { headers })).body;
+    const route = `GET ${graphRouteTemplate(relativeUrl)}`;
+    const answer = await this.send(access, 'GET', relativeUrl, route, { headers });
+    if (answer.status < 200 || answer.status >= 300) throw graphRequestErrorFrom(answer, route);
+    return answer.body as T;
   }
 
   /**
-   * Any method, with a JSON body and extra headers (`Prefer`); retried like a GET on 429/503/504,
-   * since Graph did not act on those. Throws GraphRequestError for a non-2xx answer.
+   * Any method, with a JSON body and extra headers; resent like a GET on 429/503/504 and lost
+   * answers. For writes Graph tolerates twice (subscriptions: a duplicate is found and removed by
+   * the next sweep). Throws GraphRequestError for a non-2xx answer.
    */
   async request<T>(
     access: TenantAccess,
-    method: GraphMethod,
+    method: 'GET' | GraphWriteMethod,
     relativeUrl: string,
     options: { body?: unknown; headers?: Record<string, string> } = {},
   ): Promise<{ status: number; headers: Record<string, string>; body: T }> {
     const route = `${method} ${graphRouteTemplate(relativeUrl)}`;
-    const answer = await this.send(access, method, relativeUrl, route, options.body, options.headers);
+    const answer = await this.send(access, method, relativeUrl, route, options);
     if (answer.status < 200 || answer.status >= 300) throw graphRequestErrorFrom(answer, route);
     return { status: answer.status, headers: answer.headers, body: answer.body as T };
+  }
+
+  /** A POST, PATCH or DELETE outside `$batch`, answered whatever its status: the caller decides what each means. */
+  async write(access: TenantAccess, method: GraphWriteMethod, relativeUrl: string, options: GraphWriteOptions): Promise<GraphWriteAnswer> {
+    const route = `${method} ${graphRouteTemplate(relativeUrl)}`;
+    const answer = await this.send(access, method, relativeUrl, route, options);
+    return { ...answer, route, resent: answer.resent === true };
   }
 
   /**
@@ -154,7 +192,7 @@ export class GraphClient {
       const body = {
         requests: pending.map(({ id, url, method, headers, body: itemBody }) => ({ id, method: method ?? 'GET', url, headers, body: itemBody })),
       };
-      const answer = await this.send(access, 'POST', '/$batch', 'POST /$batch', body);
+      const answer = await this.send(access, 'POST', '/$batch', 'POST /$batch', { body });
       if (answer.status < 200 || answer.status >= 300) throw graphRequestErrorFrom(answer, 'POST /$batch');
       const byId = readBatchResponses(answer.body);
 
@@ -184,19 +222,19 @@ export class GraphClient {
     }
   }
 
-  /** One logical request: retried on 429/503/504 and network failures, renewed once on 401. */
+  /** One logical request: retried on 429/503/504 and network failures unless `resend` is false, renewed once on 401. */
   private async send(
     access: TenantAccess,
-    method: GraphMethod,
+    method: 'GET' | GraphWriteMethod,
     relativeUrl: string,
     route: string,
-    body?: unknown,
-    extraHeaders?: Record<string, string>,
+    { body, headers: extraHeaders, resend = true }: SendOptions,
   ): Promise<GraphAnswer> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     let renewedToken = false;
     let freshToken = false;
     let resentStale = false;
+    let resent = false;
     for (let attempt = 0; ; ) {
       const token = await this.token(access, freshToken, route);
       freshToken = false;
@@ -207,19 +245,20 @@ export class GraphClient {
         if (!(error instanceof MicrosoftUnreachable)) throw this.stopped(error, access, route);
         graphRequests.inc({ route, status: error.timedOut ? 'timeout' : 'network_error' });
         // A pooled connection the server closed while idle fails at once: send again on a new one, without waiting.
-        if (error.staleConnection && !resentStale) {
-          resentStale = true;
+        if (error.staleConnection && !resentStale && resend) {
+          resentStale = resent = true;
           graphRetries.inc({ reason: 'stale_connection' });
           continue;
         }
-        const delay = attempt < this.maxRetries ? (retryDelayMs(attempt, undefined, this.timing) ?? 0) : null;
+        const delay = resend && attempt < this.maxRetries ? (retryDelayMs(attempt, undefined, this.timing) ?? 0) : null;
         if (delay !== null && this.fitsDeadline(access, delay)) {
           attempt++;
+          resent = true;
           graphRetries.inc({ reason: error.timedOut ? 'timeout' : 'unavailable' });
           await this.wait(delay, access, route);
           continue;
         }
-        this.logger.warn({ route, tenantId: access.tenantId, detail: error.message }, 'Microsoft Graph unreachable after retries');
+        this.logger.warn({ route, tenantId: access.tenantId, detail: error.message }, resend ? 'Microsoft Graph unreachable after retries' : 'no answer from Microsoft Graph to a write sent once');
         throw new GraphRequestError(0, error.timedOut ? 'Timeout' : 'Unreachable', error.message, route);
       }
       graphRequests.inc({ route, status: String(answer.status) });
@@ -234,16 +273,18 @@ export class GraphClient {
       if (isRetryableStatus(answer.status)) {
         if (answer.status === 429) graphThrottled.inc();
         const delay =
-          attempt < this.maxRetries ? retryDelayMs(attempt, headerValue(answer.headers, 'retry-after'), this.timing) : null;
+          resend && attempt < this.maxRetries ? retryDelayMs(attempt, headerValue(answer.headers, 'retry-after'), this.timing) : null;
         if (delay !== null && this.fitsDeadline(access, delay)) {
           graphRetries.inc({ reason: answer.status === 429 ? 'throttled' : 'unavailable' });
           this.logger.debug({ route, tenantId: access.tenantId, status: answer.status, delay }, 'retrying Graph request');
           attempt++;
+          resent = true;
           await this.wait(delay, access, route);
           continue;
         }
-        this.logger.warn({ route, tenantId: access.tenantId, status: answer.status }, 'Graph still refusing after retries');
+        if (resend) this.logger.warn({ route, tenantId: access.tenantId, status: answer.status }, 'Graph still refusing after retries');
       }
+      if (resent) answer.resent = true;
       return answer;
     }
   }
@@ -256,14 +297,7 @@ export class GraphClient {
     }
   }
 
-  private async exchange(
-    method: GraphMethod,
-    relativeUrl: string,
-    token: string,
-    payload: string | undefined,
-    signal?: AbortSignal,
-    extraHeaders?: Record<string, string>,
-  ): Promise<GraphAnswer> {
+  private async exchange(method: 'GET' | GraphWriteMethod, relativeUrl: string, token: string, payload: string | undefined, signal?: AbortSignal, extraHeaders?: Record<string, string>): Promise<GraphAnswer> {
     const headers: Record<string, string> = { ...extraHeaders, authorization: `Bearer ${token}`, accept: 'application/json' };
     if (payload !== undefined) headers['content-type'] = 'application/json';
     const response = await this.http.send(method, `${this.baseUrl}${relativeUrl}`, { headers, body: payload, signal });

@@ -37,3 +37,18 @@ export const MAX_SCHEDULE_INTERVAL_MINUTES = 1440;
  * is not documented, so the gateway stays at the 999 it uses for other lists.
  */
 export const MAX_PLACES_PAGE = 999;
+
+/**
+ * Attendees of one event the gateway sends. Graph documents no limit; Outlook's own ceiling for
+ * a meeting's recipients is set per organisation (500 by default in Exchange Online).
+ */
+export const MAX_EVENT_ATTENDEES = 500;
+
+/** Outlook cuts subjects at 255 characters. */
+export const MAX_EVENT_SUBJECT_LENGTH = 255;
+
+/**
+ * An event body, in UTF-8 bytes. Graph takes requests of up to 4 MB; half a megabyte keeps a
+ * write well inside that and inside the gateway's own 1 MB limit for a GraphQL request.
+ */
+export const MAX_EVENT_BODY_BYTES = 512 * 1024;

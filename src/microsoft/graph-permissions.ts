@@ -1,7 +1,7 @@
 import { GatewayError } from '../errors';
 
 /**
- * Which Graph application permission allows which read: one table for the early check (refuse
+ * Which Graph application permission allows which read or write: one table for the early check (refuse
  * before calling Graph when the tenant's token lacks every role that allows it) and for
  * explaining a 403 that Graph answered anyway.
  */
@@ -24,6 +24,8 @@ export const graphPermissions = {
   readEvents: { action: 'read events', allowedBy: CALENDAR_READERS, suggested: 'Calendars.Read' },
   // getSchedule: free/busy with subjects; Calendars.ReadBasic.All is enough.
   readSchedules: { action: 'read free/busy schedules', allowedBy: CALENDAR_READERS, suggested: 'Calendars.Read' },
+  // Create, change, delete, cancel and answer events: only Calendars.ReadWrite.
+  writeEvents: { action: 'create, change or answer events', allowedBy: ['Calendars.ReadWrite'], suggested: 'Calendars.ReadWrite' },
   readPlaces: { action: 'read rooms and room lists', allowedBy: ['Place.Read.All', 'Place.ReadWrite.All'], suggested: 'Place.Read.All' },
   // Graph refuses Calendars.ReadBasic.All for event subscriptions (ExtensionError 403).
   subscribeToEvents: { action: 'subscribe to calendar changes', allowedBy: ['Calendars.Read', 'Calendars.ReadWrite'], suggested: 'Calendars.Read' },
@@ -41,6 +43,7 @@ const reconsent = (role: string) =>
 export function permissionOfRoute(route: string): GraphPermission | null {
   const path = route.replace(/^[A-Z]+ /, '');
   if (/\/getSchedule\b/.test(path)) return graphPermissions.readSchedules;
+  if (/^(POST|PATCH|DELETE) /.test(route) && /\/events\b/.test(path)) return graphPermissions.writeEvents;
   if (path.startsWith('/places')) return graphPermissions.readPlaces;
   if (path.startsWith('/subscriptions')) return graphPermissions.subscribeToEvents;
   if (/\/(calendarView|events)\b/.test(path)) return graphPermissions.readEvents;
@@ -64,7 +67,7 @@ export function requireGranted(granted: readonly string[], permission: GraphPerm
 /** Why Graph answered 403 although the early check passed, and what to do. */
 export function forbiddenHint(route: string): string {
   const permission = permissionOfRoute(route);
-  if (!permission) return `The app most likely lacks the application permission this read needs. ${reconsent('it')}`;
-  const mailbox = permission.allowedBy === CALENDAR_READERS ? ' (or an Exchange application access policy excludes this mailbox)' : '';
+  if (!permission) return `The app most likely lacks the application permission this request needs. ${reconsent('it')}`;
+  const mailbox = permission.allowedBy === CALENDAR_READERS || permission === graphPermissions.writeEvents ? ' (or an Exchange application access policy excludes this mailbox)' : '';
   return `The app most likely lacks an application permission to ${permission.action} (${permission.allowedBy.join(' or ')})${mailbox}. ${reconsent(permission.suggested)}`;
 }

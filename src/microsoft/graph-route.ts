@@ -20,6 +20,10 @@ const FIXED_SEGMENTS = new Set([
   'delta',
   'subscriptions',
   'reauthorize',
+  'cancel',
+  'accept',
+  'tentativelyAccept',
+  'decline',
 ]);
 
 /**

@@ -4,10 +4,15 @@ import { GraphRequestError } from './graph-request-error';
 import { UnexpectedPayloadError } from './graph-resources';
 import { MicrosoftTokenError } from './microsoft-token-error';
 
-/** What the failed read was about, to name it in the message. */
+/** What the failed request was about, to name it in the message. */
 export interface GraphErrorContext {
-  /** the Graph user the read concerned */
+  /** the Graph user the request concerned */
   userId?: string;
+  /**
+   * The write that failed: when Microsoft gave no answer or a 5xx, the message says it may have
+   * been made, and what to do before repeating it, so nobody repeats it blindly.
+   */
+  write?: { action: string; ifUnknown: string };
 }
 
 
@@ -59,8 +64,14 @@ function fromGraph(error: GraphRequestError, context: GraphErrorContext): Gatewa
     case error.status === 429:
       return new GatewayError(
         'GRAPH_THROTTLED',
-        `Microsoft Graph is throttling this organisation's requests (${describeRoute(error.route)}${subject}) and the gateway's retries ran out. Try again ${error.retryAfterSeconds ? `in ${error.retryAfterSeconds} seconds` : 'in a minute'}.`,
+        `Microsoft Graph is throttling this organisation's requests (${describeRoute(error.route)}${subject}) and ${context.write ? `refused ${context.write.action}, which was not made` : "the gateway's retries ran out"}. Try again ${error.retryAfterSeconds ? `in ${error.retryAfterSeconds} seconds` : 'in a minute'}.`,
         { ...details, retryAfterSeconds: error.retryAfterSeconds ?? null },
+      );
+    case context.write !== undefined && (error.status === 0 || error.status >= 500):
+      return new GatewayError(
+        'UPSTREAM_ERROR',
+        `Microsoft Graph did not confirm ${context.write!.action}${subject} (${error.status === 0 ? error.message : `HTTP ${error.status} ${error.graphCode}`}); it may or may not have been made. ${context.write!.ifUnknown}`,
+        details,
       );
     case error.status === 0:
       return new GatewayError(
@@ -79,6 +90,12 @@ function fromGraph(error: GraphRequestError, context: GraphErrorContext): Gatewa
 
 function notFoundMessage(error: GraphRequestError, context: GraphErrorContext): string {
   const user = context.userId ? `user ${context.userId}` : 'this user';
+  if (error.graphCode === 'ErrorItemNotFound' && /^POST .*\/calendars\/\{id\}\/events$/.test(error.route)) {
+    return `No such calendar of ${user}: find calendar ids with User.calendars, or leave calendarId out for the default calendar.`;
+  }
+  if (error.graphCode === 'ErrorItemNotFound' && /\/events\b/.test(error.route)) {
+    return `No such event in the calendar of ${user}: it may have been deleted or declined, or belong to another mailbox. Find event ids with User.events.`;
+  }
   switch (error.graphCode) {
     case 'MailboxNotEnabledForRESTAPI':
       return `The mailbox of ${user} is not in Exchange Online (inactive, soft-deleted or hosted on-premises), so Microsoft Graph has no calendars or events to show for it.`;
@@ -93,6 +110,7 @@ function notFoundMessage(error: GraphRequestError, context: GraphErrorContext): 
 function describeRoute(route: string): string {
   const path = route.replace(/^[A-Z]+ /, '');
   if (/\/getSchedule\b/.test(path)) return 'the free/busy schedules';
+  if (/\/events\b/.test(path)) return 'the event';
   if (path.startsWith('/places')) return 'the rooms';
   if (/\/calendarView\b/.test(path)) return 'the calendar view';
   if (/\/calendars?\b/.test(path)) return 'the calendars';

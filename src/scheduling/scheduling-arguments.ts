@@ -7,14 +7,13 @@ import {
   MIN_SCHEDULE_INTERVAL_MINUTES,
   SCHEDULE_WINDOW_DAYS_BELOW,
 } from '../microsoft/graph-limits';
-import { shorten } from '../validation/input-rules';
+import { isEmailAddress, shorten } from '../validation/input-rules';
 
 /** The rules for scheduling arguments (Graph's limits for getSchedule and places), checked before any call. */
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
 export const MAX_MEETING_TIMES = 100;
-const EMAIL_ADDRESS = /^[^\s@<>()[\],;:"\\]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 export interface ScheduleWindowArgs {
   start: Date;
@@ -46,7 +45,7 @@ export function validEmails(emails: readonly string[]): void {
     throw badInput(`emails lists ${emails.length} addresses; at most ${MAX_SCHEDULE_MAILBOXES} fit one request: split them over several`, { field: 'emails' });
   }
   emails.forEach((email, index) => {
-    if (email.length > 254 || !EMAIL_ADDRESS.test(email.trim())) {
+    if (email.length > 254 || !isEmailAddress(email.trim())) {
       throw badInput(`emails[${index}] ("${shorten(email)}") is not an email address: give addresses such as adele@contoso.com`, { field: 'emails' });
     }
   });

@@ -9,6 +9,7 @@ import { ConnectorResolver } from '../connectors/connector.resolver';
 import { ConsentResolver } from '../consent/consent.resolver';
 import { CalendarResolver } from '../directory/calendar.resolver';
 import { UserResolver } from '../directory/user.resolver';
+import { EventWriteResolver } from '../events/event-write.resolver';
 import { RoomListResolver } from '../scheduling/room-list.resolver';
 import { TenantSchedulingResolver } from '../scheduling/tenant-scheduling.resolver';
 import { UserScheduleResolver } from '../scheduling/user-schedule.resolver';
@@ -30,6 +31,7 @@ export const resolvers = [
   AccessResolver,
   WebhookResolver,
   ChangeNotificationResolver,
+  EventWriteResolver,
 ] as const;
 
 /** The schema, built from the resolver classes. Without a container it can be printed but not executed. */

@@ -7,9 +7,15 @@ import { badInput } from '../errors';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+const EMAIL_ADDRESS = /^[^\s@<>()[\],;:"\\]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 export function isGuid(value: string): boolean {
   return GUID.test(value);
+}
+
+/** An SMTP address as mailboxes have them (adele@contoso.com), at most 254 characters. */
+export function isEmailAddress(value: string): boolean {
+  return value.length <= 254 && EMAIL_ADDRESS.test(value);
 }
 
 /** A required, trimmed, single-line text of at most `maxLength` characters. */

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     XKIT_CORS_ORIGINS: process.env.XKIT_CORS_ORIGINS ?? 'http://localhost:3000,http://localhost:5173',
   });
 
-  const { connector } = await readyConnector(gateway, fake, { scopes: ['Directory.Read.All', 'User.Read.All', 'Calendars.Read', 'Place.Read.All'] });
+  const { connector } = await readyConnector(gateway, fake, { scopes: ['Directory.Read.All', 'User.Read.All', 'Calendars.ReadWrite', 'Place.Read.All'] });
   // The fake's mailboxes hold recurring meetings with attendees, rooms and Teams links, working hours in
   // six time zones, and 12 rooms in 3 buildings. The first two people work in Seattle and New York, so
   // the meeting-time example below has hours in common.

@@ -1,5 +1,5 @@
 import { graphBaseUrl, type FakeContext } from './context';
-import type { EventRecord } from './event-record';
+import { renderEvent, type EventRecord } from './event-record';
 import { cancelEvent, createEvent, deleteEvent, respondToEvent, updateEvent, type EventResponse } from './event-writes';
 import { consumeCountedFault } from './faults';
 import { eventView } from './graph-calendar-handlers';
@@ -7,12 +7,14 @@ import { TRANSIENT_FAILURES } from './graph-endpoint';
 import { GraphError, type GraphRequest, type GraphResult } from './graph-envelope';
 import { CALENDAR_WRITE_ROLES, findCalendar, openMailbox } from './mailbox-access';
 import type { MailboxOwner } from './mailbox-owner';
-import { preferenceApplied, readPreferences } from './request-preferences';
+import { UTC_ZONE, requireTimeZone } from './time-zones';
 
 /**
  * Graph's event write routes: POST …/events (201 with the event), PATCH …/events/{id} (200),
  * DELETE (204), POST …/{cancel|accept|tentativelyAccept|decline} (202). All need
- * Calendars.ReadWrite: without it, 403 ErrorAccessDenied and nothing changes.
+ * Calendars.ReadWrite: without it, 403 ErrorAccessDenied and nothing changes. Writes ignore
+ * Prefer: outlook.timezone: a create answers in the zones its body named, an update in UTC
+ * (microsoft-graph-docs-contrib#8645; #5029, where Microsoft says so of PATCH).
  */
 
 const ACTIONS = ['cancel', 'accept', 'tentativelyAccept', 'decline'];
@@ -21,7 +23,12 @@ export function createEventRoute(context: FakeContext, request: GraphRequest, us
   const owner = openForWrite(context, request, userKey);
   const { index } = findCalendar(context, owner, calendarId ?? undefined);
   const { event } = createEvent(context, owner, index, request.body);
-  const result = eventResult(context, request, userKey, event, 201);
+  const result = eventResult(context, request, userKey, event, 201, true);
+  const failure = context.faults.failNextCreateAfterStoring;
+  if (failure) {
+    context.faults.failNextCreateAfterStoring = undefined;
+    throw transientFailure(failure.status);
+  }
   if (!context.faults.dropNextCreateAnswer) return result;
   context.faults.dropNextCreateAnswer = false;
   return { ...result, dropConnection: true };
@@ -34,7 +41,9 @@ export function updateEventRoute(context: FakeContext, request: GraphRequest, us
 
 export function deleteEventRoute(context: FakeContext, request: GraphRequest, userKey: string, eventId: string, calendarId?: string | null): GraphResult {
   deleteEvent(context, openForWrite(context, request, userKey), eventId, calendarId);
-  return { status: 204, body: undefined };
+  if (!context.faults.dropNextDeleteAnswer) return { status: 204, body: undefined };
+  context.faults.dropNextDeleteAnswer = false;
+  return { status: 204, body: undefined, dropConnection: true };
 }
 
 export function eventActionRoute(context: FakeContext, request: GraphRequest, userKey: string, eventId: string, action: string, calendarId?: string | null): GraphResult {
@@ -50,18 +59,20 @@ export function eventActionRoute(context: FakeContext, request: GraphRequest, us
 function openForWrite(context: FakeContext, request: GraphRequest, userKey: string): MailboxOwner {
   const owner = openMailbox(context, request, userKey, CALENDAR_WRITE_ROLES);
   const failure = context.faults.failEventWrites;
-  if (consumeCountedFault(failure)) {
-    const { code, message } = TRANSIENT_FAILURES[failure!.status] ?? TRANSIENT_FAILURES[500];
-    throw new GraphError(failure!.status, code, message);
-  }
+  if (consumeCountedFault(failure)) throw transientFailure(failure!.status);
   return owner;
 }
 
-function eventResult(context: FakeContext, request: GraphRequest, userKey: string, event: EventRecord, status: number): GraphResult {
-  const preferences = readPreferences(request);
-  return {
-    status,
-    headers: preferenceApplied(preferences),
-    body: { '@odata.context': `${graphBaseUrl(context)}/$metadata#users('${userKey}')/events/$entity`, ...eventView(request, event, undefined, preferences) },
-  };
+function transientFailure(status: number): GraphError {
+  const { code, message } = TRANSIENT_FAILURES[status] ?? TRANSIENT_FAILURES[500];
+  return new GraphError(status, code, message);
+}
+
+function eventResult(context: FakeContext, request: GraphRequest, userKey: string, event: EventRecord, status: number, inBookedZones = false): GraphResult {
+  const resource = eventView(request, event, undefined, { timeZone: UTC_ZONE, timeZoneGiven: false });
+  if (inBookedZones) {
+    resource.start = renderEvent(event, requireTimeZone(String(event.resource.originalStartTimeZone))).start;
+    resource.end = renderEvent(event, requireTimeZone(String(event.resource.originalEndTimeZone))).end;
+  }
+  return { status, body: { '@odata.context': `${graphBaseUrl(context)}/$metadata#users('${userKey}')/events/$entity`, ...resource } };
 }

@@ -34,6 +34,10 @@ export interface FakeFaults {
   onlineMeetingsDisabledUsers?: Set<string>;
   /** The next event create is stored, then its connection destroyed without an answer: a lost response. */
   dropNextCreateAnswer?: boolean;
+  /** The next event create is stored, then answered with this status instead of 201, as when Graph's front end gives up on a mailbox that went on to book it. */
+  failNextCreateAfterStoring?: { status: 500 | 503 | 504 };
+  /** The next event delete is performed, then its connection destroyed without an answer. */
+  dropNextDeleteAnswer?: boolean;
   /** The next `count` event writes (create, update, delete, cancel, respond) fail with this status and store nothing. */
   failEventWrites?: { count: number; status: 503 | 504 | 500 };
 }

@@ -13,7 +13,7 @@ afterAll(async () => {
   await fake?.stop();
 });
 
-/** Every mutation, with arguments that an ADMIN key would get through. Issue 12's event mutations go to CLIENT_MUTATIONS. */
+/** Every mutation, with arguments that an ADMIN key would get through. The event mutations, open to client tokens, are in CLIENT_MUTATIONS. */
 const ADMIN_MUTATIONS: Record<string, string> = {
   createConnector: 'mutation { createConnector(input: { provider: OUTLOOK_CALENDAR_ADMIN, slug: "sneaky" }) { id } }',
   updateConnector: 'mutation($connector: ID!) { updateConnector(id: $connector, input: { name: "Renamed", clientSecret: "Zz8Q~another-secret-value-123" }) { id } }',
@@ -30,7 +30,7 @@ const ADMIN_MUTATIONS: Record<string, string> = {
   redeliverWebhook: 'mutation { redeliverWebhook(deliveryId: "00000000-0000-4000-8000-000000000002") { id } }',
   sendTestWebhook: 'mutation { sendTestWebhook(endpointId: "00000000-0000-4000-8000-000000000001") { id } }',
 };
-const CLIENT_MUTATIONS: string[] = [];
+const CLIENT_MUTATIONS: string[] = ['createEvent', 'updateEvent', 'cancelEvent', 'deleteEvent', 'respondToEvent'];
 
 /** Admin reads a client token never gets (READ_ONLY keys get all but the last two). */
 const ADMIN_READS: Record<string, string> = {

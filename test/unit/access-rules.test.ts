@@ -27,6 +27,11 @@ const CLIENT_REACHABLE: Record<string, string> = {
   'Tenant.rooms': 'its tenant, READ_SCHEDULES',
   'Tenant.roomLists': 'its tenant, READ_SCHEDULES',
   'RoomList.rooms': 'its tenant, READ_SCHEDULES',
+  'Mutation.createEvent': 'its tenant, its user, WRITE_EVENTS',
+  'Mutation.updateEvent': 'its tenant, its user, WRITE_EVENTS',
+  'Mutation.cancelEvent': 'its tenant, its user, WRITE_EVENTS',
+  'Mutation.deleteEvent': 'its tenant, its user, WRITE_EVENTS',
+  'Mutation.respondToEvent': 'its tenant, its user, WRITE_EVENTS',
 };
 
 function describeRule(rule: AccessRule): string | null {
