@@ -3,6 +3,7 @@ import { toGraphEvent, EVENT_PROPERTIES, type GraphEvent } from './graph-events'
 import type { GraphClient, GraphWriteMethod, GraphWriteOptions, TenantAccess } from './graph-client';
 import { GraphRequestError, graphRequestErrorFrom } from './graph-request-error';
 import { graphDateTimeToDate, parsePayload } from './graph-resources';
+import { EVENT_READ_PREFERENCES } from './graph-loaders';
 import { graphSelect } from './graph-selection';
 import { toGatewayError } from './to-gateway-error';
 import { ianaZoneOf, instantOfWallClock } from '../time/time-zones';
@@ -23,7 +24,9 @@ export function isOutlookItemId(value: string): boolean {
 
 export type EventAnswer = 'accept' | 'tentativelyAccept' | 'decline';
 
-const UTC_TIMES = { Prefer: 'outlook.timezone="UTC"' };
+const UTC_TIMES = { Prefer: EVENT_READ_PREFERENCES };
+/** Writes answer with immutable ids too, so the id a create returns is the one reads and webhooks show. */
+const IMMUTABLE_IDS = 'IdType="ImmutableId"';
 const ALL_EVENT_PROPERTIES = graphSelect(EVENT_PROPERTIES, new Set(Object.keys(EVENT_PROPERTIES)));
 const rolePayload = z.object({ isOrganizer: z.boolean().nullish() });
 
@@ -139,7 +142,7 @@ function inUtc(value: unknown, floating: boolean): unknown {
 /** One write, its failure as a contract error that names the write (an unanswered one may have been made). */
 async function send(graph: GraphClient, access: TenantAccess, method: GraphWriteMethod, url: string, options: GraphWriteOptions, userId: string, write: (typeof WRITES)[keyof typeof WRITES]) {
   try {
-    const answer = await graph.write(access, method, url, options);
+    const answer = await graph.write(access, method, url, { ...options, headers: { Prefer: IMMUTABLE_IDS, ...options.headers } });
     if (answer.status >= 200 && answer.status < 300) return answer;
     const error = graphRequestErrorFrom(answer, answer.route);
     if (method === 'DELETE' && answer.resent && error.graphCode === 'ErrorItemNotFound') return answer;
