@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import { Client } from 'pg';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../fake-microsoft';
 import { GatewayProcess, gatewaySettings, startGateway } from './harness';
 import { CONNECTOR_FIELDS, createConnector, readyConnector } from './scenario';
@@ -138,3 +140,40 @@ describe('bad connector input gets a clear error and changes nothing', () => {
     expect(after).toBe(before);
   });
 });
+
+describe('concurrent updates of one connector', () => {
+  it('keep every field given and count every credentials change', async () => {
+    const connector = await createConnector(gateway);
+    const secrets = Array.from({ length: 6 }, (_, index) => `Qq8Q~concurrent-secret-${index}-abcdefghij`);
+    const answers = await Promise.all([
+      gateway.gql(UPDATE, { id: connector.id, input: { name: 'Renamed concurrently' } }),
+      gateway.gql(UPDATE, { id: connector.id, input: { catalog: { description: 'Described concurrently' } } }),
+      ...secrets.map((clientSecret) => gateway.gql(UPDATE, { id: connector.id, input: { clientSecret } })),
+    ]);
+    for (const answer of answers) expect(answer.errors).toBeUndefined();
+    const after = (await gateway.gql(CONNECTOR, { id: connector.id })).data.connector;
+    expect(after.name).toBe('Renamed concurrently');
+    expect(after.catalog.description).toBe('Described concurrently');
+    expect(secrets.map((secret) => secret.slice(-4))).toContain(after.clientSecretHint);
+    expect(await credentialsVersion(gateway.env.XKIT_DATABASE_URL!, connector.id)).toBe(secrets.length);
+  });
+});
+
+/** Read from the database itself: the version is not part of the API. */
+async function credentialsVersion(databaseUrl: string, connectorId: string): Promise<number> {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const database = new Database(databaseUrl.slice('sqlite:'.length), { readonly: true });
+    try {
+      return (database.prepare('SELECT credentials_version AS version FROM connectors WHERE id = ?').get(connectorId) as { version: number }).version;
+    } finally {
+      database.close();
+    }
+  }
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query('SELECT credentials_version AS version FROM connectors WHERE id = $1', [connectorId])).rows[0].version;
+  } finally {
+    await client.end();
+  }
+}

@@ -99,7 +99,7 @@ describe('rich events', () => {
     expect(selectOf(item!.url)).toEqual(
       ['attendees', 'bodyPreview', 'categories', 'createdDateTime', 'end', 'iCalUId', 'id', 'isAllDay', 'isCancelled', 'isOnlineMeeting', 'lastModifiedDateTime', 'location', 'onlineMeeting', 'organizer', 'sensitivity', 'seriesMasterId', 'showAs', 'start', 'subject', 'type', 'webLink'],
     );
-    expect(item!.headers).toEqual({ Prefer: 'outlook.timezone="UTC"' });
+    expect(item!.headers).toEqual({ Prefer: 'outlook.timezone="UTC", IdType="ImmutableId"' });
   });
 
   it('asks Graph only for what the query selects', async () => {
