@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { stopProcess } from '../test/integration/harness';
+import { GATEWAY_NODE_FLAGS, stopProcess } from '../test/integration/harness';
 import type { FloorRequest, FloorRun } from './floor-fan-out';
 
 export interface FloorProcess {
@@ -14,7 +14,8 @@ export interface FloorProcess {
 export function startFloor(fake: { url: string; caCertPath: string }): FloorProcess {
   const child: ChildProcess = fork(join(__dirname, 'floor-fan-out.js'), [fake.url, fake.caCertPath], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv: [],
+    // The gateway's Node flags, so the floor's heap is tuned as the gateway's is.
+    execArgv: [...GATEWAY_NODE_FLAGS],
   });
   return {
     pid: child.pid!,

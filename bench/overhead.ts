@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { stopProcess, type GatewayProcess } from '../test/integration/harness';
+import { stopProcess, type GatewayProcess, GATEWAY_NODE_FLAGS } from '../test/integration/harness';
 import { median, pairedRatios, spreadOf, type Spread } from './stats';
 
 export interface LoadResult {
@@ -51,7 +51,8 @@ async function load(target: Target, query: Query, variables: object, seconds: nu
  * so that it reads the same database and takes tokens from the same fake.
  */
 export async function startBareServer(kind: 'apollo' | 'yoga', env: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [join(__dirname, 'bare-server.js'), kind], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  // The same Node flags as the gateway, so the comparison is of the stacks, not of their heaps.
+  const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, join(__dirname, 'bare-server.js'), kind], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.once('data', (chunk) => resolve(JSON.parse(String(chunk)).port));
     child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
