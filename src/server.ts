@@ -158,7 +158,7 @@ export async function createGateway(options: {
       requestAdmission({
         maxCost: config.maxQueryCost,
         argumentChecks: { ...directoryArgumentChecks(cursors), ...schedulingArgumentChecks(cursors), ...accessArgumentChecks, ...webhookArgumentChecks, ...eventArgumentChecks },
-        listSizes: async () => ({ connectors: await connectors.count(), tenantsByConnector: await tenants.countsByConnector() }),
+        listSizes: () => tenants.listSizes(),
         introspectionNeedsKey: config.nodeEnv === 'production',
       }),
       requestLogging(logger),

@@ -56,10 +56,6 @@ export class ConnectorService {
     return connector;
   }
 
-  count(): Promise<number> {
-    return this.connectors.count();
-  }
-
   async byIds(ids: readonly string[]): Promise<Map<string, ConnectorEntity>> {
     const rows = await this.connectorRows.load(ids);
     return new Map(rows.map((row) => [row.id, row]));
