@@ -25,23 +25,52 @@ export class RequestEnded extends Error {
 }
 
 /**
- * A signal that aborts with one of the reasons above. `ended` is aborted by the caller when the
- * HTTP exchange closes; the deadline timer is cleared then too, so an idle gateway keeps no timers.
+ * The lifetimes of the requests in flight: each request's signal aborts with one of the reasons
+ * above. Built for a request on every GraphQL call, so it costs little: the reasons are made once
+ * (an Error captures a stack trace, which is most of what a reason costs), and stopping aborts the
+ * live requests from one set rather than through a listener per request.
  */
-export function requestSignal(options: { deadlineMs: number; stopping: AbortSignal }): { signal: AbortSignal; end: () => void } {
-  const controller = new AbortController();
-  const abort = (reason: Error) => {
+export class RequestLifetimes {
+  private readonly live = new Set<AbortController>();
+  private readonly deadlineExceeded: RequestDeadlineExceeded;
+  private stopping: GatewayStopping | null = null;
+
+  constructor(private readonly deadlineMs: number) {
+    this.deadlineExceeded = new RequestDeadlineExceeded(deadlineMs);
+  }
+
+  /** `end` is called when the HTTP exchange closes; it clears the deadline timer, so an idle gateway keeps no timers. */
+  start(): { signal: AbortSignal; end: () => void } {
+    const controller = new AbortController();
+    if (this.stopping) {
+      controller.abort(this.stopping);
+      return { signal: controller.signal, end: () => undefined };
+    }
+    this.live.add(controller);
+    const timer = setTimeout(() => this.abort(controller, this.deadlineExceeded), this.deadlineMs);
+    timer.unref();
+    return {
+      signal: controller.signal,
+      end: () => {
+        clearTimeout(timer);
+        this.abort(controller, REQUEST_ENDED);
+      },
+    };
+  }
+
+  /** After the grace period: every request still in flight, and any that arrives, ends with GatewayStopping. */
+  stopAll(): void {
+    this.stopping ??= new GatewayStopping();
+    for (const controller of this.live) this.abort(controller, this.stopping);
+  }
+
+  private abort(controller: AbortController, reason: Error): void {
+    this.live.delete(controller);
     if (!controller.signal.aborted) controller.abort(reason);
-    clearTimeout(timer);
-    options.stopping.removeEventListener('abort', onStopping);
-  };
-  const onStopping = () => abort(new GatewayStopping());
-  const timer = setTimeout(() => abort(new RequestDeadlineExceeded(options.deadlineMs)), options.deadlineMs);
-  timer.unref();
-  if (options.stopping.aborted) onStopping();
-  else options.stopping.addEventListener('abort', onStopping, { once: true });
-  return { signal: controller.signal, end: () => abort(new RequestEnded()) };
+  }
 }
+
+const REQUEST_ENDED = new RequestEnded();
 
 /** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

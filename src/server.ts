@@ -42,7 +42,7 @@ import { MicrosoftHttp } from './microsoft/microsoft-http';
 import type { Logger } from './observability/logger';
 import { metricsRegistry } from './observability/metrics';
 import { requestLogging } from './observability/request-logging';
-import { requestSignal } from './request-signal';
+import { RequestLifetimes } from './request-signal';
 import { buildGatewaySchema } from './schema/build-schema';
 import { documentLimitRules, parseOptions } from './schema/document-limits';
 import { presentError } from './schema/error-presentation';
@@ -138,8 +138,8 @@ export async function createGateway(options: {
   app.disable('etag');
   app.set('trust proxy', true);
   const httpServer = http.createServer(app);
-  // Aborted when the grace period after SIGTERM is over: every request's Graph calls end with it.
-  const stopping = new AbortController();
+  // Stopped when the grace period after SIGTERM is over: every request's Graph calls end with it.
+  const lifetimes = new RequestLifetimes(config.requestDeadlineMs);
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,
@@ -167,6 +167,35 @@ export async function createGateway(options: {
   });
   await apollo.start();
 
+  // First: every GraphQL request walks the router's layers in order.
+  app.use(
+    '/graphql',
+    graphqlCors(config.corsOrigins),
+    express.json({ limit: MAX_GRAPHQL_BODY }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const given = req.header('x-request-id');
+        const requestId = given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+        res.setHeader('x-request-id', requestId);
+        // Answers carry tenant data and tokens: no shared cache may keep them.
+        res.setHeader('cache-control', 'no-store');
+        const lifetime = lifetimes.start();
+        res.once('close', lifetime.end);
+        const loaders = createEntityLoaders({ connectors, catalog, tenants });
+        const caller = await callers.callerOf(req.header('authorization'), loaders.tenant);
+        return {
+          requestId,
+          caller,
+          apiKeyId: caller.kind === 'apiKey' ? caller.keyId : null,
+          signal: lifetime.signal,
+          deadline: Date.now() + config.requestDeadlineMs,
+          tenantAccess: new Map(),
+          graphLoaders: new Map(),
+          loaders,
+        };
+      },
+    }),
+  );
   app.get('/healthz', async (_req, res) => {
     let database = 'ok';
     try {
@@ -188,34 +217,6 @@ export async function createGateway(options: {
   app.use(notifications.routes);
   const callback = consentCallbackHandler({ connectors, catalog, consent, tenants, logger });
   app.get('/callback/:slug', (req, res, next) => void callback(req, res).catch(next));
-  app.use(
-    '/graphql',
-    graphqlCors(config.corsOrigins),
-    express.json({ limit: MAX_GRAPHQL_BODY }),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const given = req.header('x-request-id');
-        const requestId = given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
-        res.setHeader('x-request-id', requestId);
-        // Answers carry tenant data and tokens: no shared cache may keep them.
-        res.setHeader('cache-control', 'no-store');
-        const lifetime = requestSignal({ deadlineMs: config.requestDeadlineMs, stopping: stopping.signal });
-        res.once('close', lifetime.end);
-        const loaders = createEntityLoaders({ connectors, catalog, tenants });
-        const caller = await callers.callerOf(req.header('authorization'), loaders.tenant);
-        return {
-          requestId,
-          caller,
-          apiKeyId: caller.kind === 'apiKey' ? caller.keyId : null,
-          signal: lifetime.signal,
-          deadline: Date.now() + config.requestDeadlineMs,
-          tenantAccess: new Map(),
-          graphLoaders: new Map(),
-          loaders,
-        };
-      },
-    }),
-  );
   app.use('/graphql', graphqlBodyErrors);
   mountConsole(app, { connectors, catalog, consent, logger });
   app.get('/', (_req, res) => res.redirect('/graphql'));
@@ -238,14 +239,14 @@ export async function createGateway(options: {
       const workersStopped = workers.stop();
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
-      const grace = setTimeout(() => stopping.abort(), config.shutdownGraceMs);
+      const grace = setTimeout(() => lifetimes.stopAll(), config.shutdownGraceMs);
       // Aborted requests answer at once; a connection still open after that is a client that does not read.
       const last = setTimeout(() => httpServer.closeAllConnections(), config.shutdownGraceMs + 2_000);
       await closed;
       await workersStopped;
       clearTimeout(grace);
       clearTimeout(last);
-      stopping.abort();
+      lifetimes.stopAll();
       await apollo.stop();
       await dataSource.destroy();
       await microsoftHttp.close();

@@ -9,7 +9,7 @@ import { GraphClient, type GraphBatchRequest, type GraphClientOptions, type Tena
 import { getOrganization, listUsers } from '../../../../src/microsoft/graph-directory';
 import { createGraphLoaders } from '../../../../src/microsoft/graph-loaders';
 import { MicrosoftHttp } from '../../../../src/microsoft/microsoft-http';
-import { requestSignal } from '../../../../src/request-signal';
+import { RequestLifetimes } from '../../../../src/request-signal';
 
 export interface ChildSetup {
   loginUrl: string;
@@ -86,7 +86,7 @@ let sharedCache: InMemorySharedCache | undefined;
 const tokenCalls = { plain: 0, fresh: 0 };
 
 function accessFor(target: Target): TenantAccess {
-  const lifetime = deadlineMs === undefined ? undefined : requestSignal({ deadlineMs, stopping: new AbortController().signal });
+  const lifetime = deadlineMs === undefined ? undefined : new RequestLifetimes(deadlineMs).start();
   return {
     tenantId: target.tenantId,
     signal: lifetime?.signal,
