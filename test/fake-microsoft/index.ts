@@ -147,15 +147,15 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
         context.counters.connectionsReset++;
         return void request.socket.destroy();
       }
+      // A request is in flight until its answer is written (or the client hangs up): counting it
+      // then, not at 'finish', which a busy event loop may run after the client's next request.
+      let ended = !isGraph;
+      const end = () => {
+        if (!ended) inFlight.end();
+        ended = true;
+      };
       if (isGraph) {
         inFlight.start();
-        // 'finish' comes as the answer is handed to the socket, before the client can send its next request.
-        let ended = false;
-        const end = () => {
-          if (!ended) inFlight.end();
-          ended = true;
-        };
-        response.once('finish', end);
         response.once('close', end);
       }
       // A client that gives up (a deadline, a cancelled request) closes the connection before the answer.
@@ -170,6 +170,7 @@ export async function startFakeMicrosoft(options: FakeMicrosoftOptions = {}): Pr
         outgoing = jsonResponse(500, { error: { code: 'FakeMicrosoftBug', message: error instanceof Error ? (error.stack ?? error.message) : String(error) } });
       }
       await sendAfter(response, outgoing, isGraph ? (context.faults.graphLatencyMs ?? latencyMs) : latencyMs);
+      end();
     })();
   });
   server.on('secureConnection', () => context.counters.tlsConnections++);
