@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
+import { runInTransaction } from '../db/transaction';
 import { isUniqueViolation } from '../db/unique-violation';
 import { badInput, notFound } from '../errors';
 import type { Logger } from '../observability/logger';
@@ -83,7 +84,7 @@ export class ApiKeyService {
     if (!key) throw notFound(`No API key with id "${id.slice(0, 64)}"; list them with { apiKeys { id name } }`);
     if (key.id === callerKeyId) throw badInput('You cannot revoke the key this request is using; use another key to revoke it');
     // Kept as a tombstone, so the same XKIT_ADMIN_API_KEY is not registered again at the next start.
-    await this.repository.update({ id: key.id }, { revokedAt: new Date() });
+    await runInTransaction(this.dataSource, ({ manager }) => manager.update(ApiKeyEntity, { id: key.id }, { revokedAt: new Date() }));
     this.cache = null;
     return true;
   }
@@ -98,7 +99,7 @@ export class ApiKeyService {
       createdAt: new Date(),
       revokedAt: null,
     });
-    await this.repository.save(entity);
+    await runInTransaction(this.dataSource, ({ manager }) => manager.insert(ApiKeyEntity, entity));
     this.cache = null;
     return entity;
   }

@@ -3,6 +3,7 @@ import { DataSource, IsNull, LessThan, MoreThan } from 'typeorm';
 import { ConnectorEntity } from '../connectors/connector.entity';
 import { ConnectorService } from '../connectors/connector.service';
 import { GatewayKeys } from '../crypto/keys';
+import { runInTransaction } from '../db/transaction';
 import { badInput } from '../errors';
 import { adminConsentUrl } from '../microsoft/admin-consent';
 import { AdminSignIn, SignInFailed } from '../microsoft/admin-sign-in';
@@ -85,9 +86,11 @@ export class ConsentService {
       usedAt: null,
       createdAt: new Date(now),
     });
-    await this.states.save(row);
-    // Expired states are useless; sweeping them here keeps the table small without a scheduler.
-    await this.states.delete({ expiresAt: LessThan(new Date(now - STATE_LIFETIME_MS)) });
+    await runInTransaction(this.dataSource, async ({ manager }) => {
+      await manager.insert(ConsentStateEntity, row);
+      // Expired states are useless; sweeping them here keeps the table small without a scheduler.
+      await manager.delete(ConsentStateEntity, { expiresAt: LessThan(new Date(now - STATE_LIFETIME_MS)) });
+    });
 
     const state = this.keys.sign({ n: row.id, c: connector.id, e: Math.floor(expiresAt.getTime() / 1000) } satisfies StatePayload);
     return {
@@ -132,12 +135,9 @@ export class ConsentService {
       throw new ConsentStateError(`This consent link was made for the directory ${row.tenantHint} only, and Microsoft's answer names another one. Nothing was recorded. Ask for a consent link for that organisation.`);
     }
     const now = new Date();
-    const result = await this.states
-      .createQueryBuilder()
-      .update()
-      .set({ consentedTenantId: claimedTenant })
-      .where({ id: payload.n, connectorId: payload.c, usedAt: IsNull(), consentedTenantId: IsNull(), expiresAt: MoreThan(now) })
-      .execute();
+    const result = await runInTransaction(this.dataSource, ({ manager }) =>
+      manager.update(ConsentStateEntity, { id: payload.n, connectorId: payload.c, usedAt: IsNull(), consentedTenantId: IsNull(), expiresAt: MoreThan(now) }, { consentedTenantId: claimedTenant }),
+    );
     if (result.affected !== 1) throw alreadyUsed();
     return this.signIn.authorizeUrl({
       ...this.signInRequest(connector, payload.n, row.tenantHint ?? claimedTenant),
@@ -178,12 +178,9 @@ export class ConsentService {
   /** Uses up the state (a declined consent, a failed sign-in); returns its returnTo. */
   async consume(payload: StatePayload): Promise<{ returnTo: string | null }> {
     const now = new Date();
-    const result = await this.states
-      .createQueryBuilder()
-      .update()
-      .set({ usedAt: now })
-      .where({ id: payload.n, connectorId: payload.c, usedAt: IsNull(), expiresAt: MoreThan(now) })
-      .execute();
+    const result = await runInTransaction(this.dataSource, ({ manager }) =>
+      manager.update(ConsentStateEntity, { id: payload.n, connectorId: payload.c, usedAt: IsNull(), expiresAt: MoreThan(now) }, { usedAt: now }),
+    );
     if (result.affected !== 1) throw alreadyUsed();
     const row = await this.states.findOneByOrFail({ id: payload.n });
     return { returnTo: row.returnTo };

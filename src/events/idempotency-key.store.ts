@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { IsNull, LessThan, type DataSource } from 'typeorm';
+import { runInTransaction } from '../db/transaction';
 import { isUniqueViolation } from '../db/unique-violation';
 import { badInput, withHttpStatus } from '../errors';
 import { EventIdempotencyKeyEntity } from './idempotency-key.entity';
@@ -56,7 +57,7 @@ export class IdempotencyKeyStore {
         createdAt: new Date(),
       });
       try {
-        await this.keys.insert(record);
+        await runInTransaction(this.dataSource, ({ manager }) => manager.insert(EventIdempotencyKeyEntity, record));
         return { id: record.id, transactionId, eventId: null };
       } catch (error) {
         if (!isUniqueViolation(error) || round > 0) throw error;
@@ -78,12 +79,12 @@ export class IdempotencyKeyStore {
 
   /** Graph answered with the event: later claims read it back instead of asking Graph to create it. */
   async settle(claim: KeyClaim, eventId: string): Promise<void> {
-    await this.keys.update({ id: claim.id }, { eventId });
+    await runInTransaction(this.dataSource, ({ manager }) => manager.update(EventIdempotencyKeyEntity, { id: claim.id }, { eventId }));
   }
 
   /** Microsoft refused the create, so nothing was booked: the key may be used again, with corrected input. */
   async release(claim: KeyClaim): Promise<void> {
-    await this.keys.delete({ id: claim.id, eventId: IsNull() });
+    await runInTransaction(this.dataSource, ({ manager }) => manager.delete(EventIdempotencyKeyEntity, { id: claim.id, eventId: IsNull() }));
   }
 
   /** Forgets keys older than the retention, at most once an hour per process. */
@@ -91,7 +92,7 @@ export class IdempotencyKeyStore {
     const now = Date.now();
     if (now - this.lastPruneMs < PRUNE_EVERY_MS) return;
     this.lastPruneMs = now;
-    await this.keys.delete({ createdAt: LessThan(new Date(now - IDEMPOTENCY_KEY_RETENTION_DAYS * DAY_MS)) });
+    await runInTransaction(this.dataSource, ({ manager }) => manager.delete(EventIdempotencyKeyEntity, { createdAt: LessThan(new Date(now - IDEMPOTENCY_KEY_RETENTION_DAYS * DAY_MS)) }));
   }
 }
 
