@@ -56,7 +56,7 @@ import { requestAdmission } from './schema/request-admission';
 import { TenantResolver } from './tenants/tenant.resolver';
 import { ChangeNotificationResolver } from './notifications/change-notification.resolver';
 import { ChangeNotificationService } from './notifications/change-notification.service';
-import { createChangeNotifications, TENANT_SWEEP_JOB } from './notifications/notifications.module';
+import { createChangeNotifications, RETIRED_SUBSCRIPTIONS_JOB, TENANT_SWEEP_JOB } from './notifications/notifications.module';
 import { allListeners } from './tenants/tenant-changes';
 import { TenantService } from './tenants/tenant.service';
 import { webhookArgumentChecks, WebhookResolver } from './webhooks/webhook.resolver';
@@ -97,7 +97,11 @@ export async function createGateway(options: {
   const catalog = new CatalogService(dataSource);
   const workers = new BackgroundWorkers({ intervalMs: config.workerIntervalMs, logger });
   const webhooks = createWebhooks({ config, dataSource, keys, workers, logger, calendarInterestChanged: () => changeNotifications.interestChanged() });
-  const changeNotifications = new ChangeNotificationService(dataSource, { clock: workers.clock, wakeSweeps: () => workers.wake(TENANT_SWEEP_JOB) });
+  const changeNotifications = new ChangeNotificationService(dataSource, {
+    clock: workers.clock,
+    wakeSweeps: () => workers.wake(TENANT_SWEEP_JOB),
+    wakeRetirements: () => workers.wake(RETIRED_SUBSCRIPTIONS_JOB),
+  });
   const tenantListener = allListeners(webhooks.tenantWebhooks, changeNotifications);
   const connectors = new ConnectorService(dataSource, keys, config.publicUrl, (id) => tokens.forgetConnector(id), tenantListener);
   const tenants = new TenantService(dataSource, connectors, tokens, graph, logger, tenantListener);

@@ -8,6 +8,7 @@ import { ConnectorEntity } from '../connectors/connector.entity';
 import { ConsentStateEntity } from '../consent/consent-state.entity';
 import { CalendarEventVersionEntity, ChangeSweepEntity, GraphNotificationEntity } from '../notifications/change-notification-tables';
 import { MailboxSubscriptionEntity } from '../notifications/mailbox-subscription.entity';
+import { RetiredSubscriptionEntity } from '../notifications/retired-subscription.entity';
 import { EventIdempotencyKeyEntity } from '../events/idempotency-key.entity';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity';
@@ -18,6 +19,7 @@ import { ApiKeyRoles1765000000000 } from './migrations/1765000000000-api-key-rol
 import { Webhooks1765200000000 } from './migrations/1765200000000-webhooks';
 import { ChangeNotifications1765210000000 } from './migrations/1765210000000-change-notifications';
 import { EventIdempotencyKeys1765300000000 } from './migrations/1765300000000-event-idempotency-keys';
+import { RetiredGraphSubscriptions1765400000000 } from './migrations/1765400000000-retired-graph-subscriptions';
 
 export const entities = [
   ConnectorEntity,
@@ -32,6 +34,7 @@ export const entities = [
   CalendarEventVersionEntity,
   ChangeSweepEntity,
   EventIdempotencyKeyEntity,
+  RetiredSubscriptionEntity,
 ];
 export const migrations = [
   InitialSchema1764000000000,
@@ -40,6 +43,7 @@ export const migrations = [
   Webhooks1765200000000,
   ChangeNotifications1765210000000,
   EventIdempotencyKeys1765300000000,
+  RetiredGraphSubscriptions1765400000000,
 ];
 
 export function createDataSource(database: GatewayConfig['database']): DataSource {

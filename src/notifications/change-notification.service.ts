@@ -9,6 +9,7 @@ import type { Clock } from '../workers/background-workers';
 import { ChangeNotificationStatus } from './change-notification-status';
 import { ChangeSweepEntity } from './change-notification-tables';
 import { MailboxSubscriptionEntity } from './mailbox-subscription.entity';
+import { retireSubscriptions } from './subscription-retirement';
 
 const WANTED_TTL_MS = 5_000;
 
@@ -21,7 +22,7 @@ export class ChangeNotificationService implements TenantChangeListener {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly options: { clock: Clock; wakeSweeps: () => void },
+    private readonly options: { clock: Clock; wakeSweeps: () => void; wakeRetirements: () => void },
   ) {}
 
   /**
@@ -41,9 +42,15 @@ export class ChangeNotificationService implements TenantChangeListener {
     return this.wanted.answer;
   }
 
-  /** In the tenant change's transaction: a consent, or different roles, sweeps the tenant at once. */
+  /**
+   * In the tenant change's transaction: a consent, or different roles, sweeps the tenant at once;
+   * a removal retires its Graph subscriptions, to be deleted at Graph once it commits.
+   */
   async changed(transaction: Transaction, { before, after }: TenantChange): Promise<void> {
-    if (!after) return;
+    if (!after) {
+      if (before) await this.retireAll(transaction, before);
+      return;
+    }
     if (before && before.status === after.status && sameRoles(before.grantedScopes, after.grantedScopes)) return;
     await this.sweepSoon(transaction, [after.id]);
   }
@@ -86,6 +93,15 @@ export class ChangeNotificationService implements TenantChangeListener {
       failures: failing.map((mailbox) => ({ userId: mailbox.userId, reason: mailbox.lastError! })),
       sweepError: sweep?.lastError ?? null,
     };
+  }
+
+  private async retireAll(transaction: Transaction, tenant: TenantEntity): Promise<void> {
+    const mailboxes = await transaction.manager.find(MailboxSubscriptionEntity, {
+      where: { tenantId: tenant.id, subscriptionId: Not(IsNull()) },
+      select: { id: true, subscriptionId: true, expiresAt: true },
+    });
+    const subscriptions = mailboxes.map((mailbox) => ({ subscriptionId: mailbox.subscriptionId!, expiresAt: mailbox.expiresAt }));
+    await retireSubscriptions(transaction, { connectorId: tenant.connectorId, microsoftTenantId: tenant.microsoftTenantId, subscriptions }, this.options.clock.now(), this.options.wakeRetirements);
   }
 
   private async sweepSoon(transaction: Transaction, tenantIds: string[]): Promise<void> {

@@ -11,6 +11,7 @@ import { LeasedClaims } from '../workers/leased-claims';
 import { GraphNotificationEntity } from './change-notification-tables';
 import { MailboxSubscriptionEntity } from './mailbox-subscription.entity';
 import type { MailboxSync } from './mailbox-sync';
+import { retireSubscriptions } from './subscription-retirement';
 
 export const MAILBOX_JOB = 'mailbox-subscriptions';
 const BATCH = 50;
@@ -36,7 +37,7 @@ export class MailboxSubscriptionsJob implements BackgroundJob {
     private readonly dataSource: DataSource,
     private readonly tenants: TenantService,
     private readonly sync: MailboxSync,
-    private readonly options: { sweepIntervalMs: number; calendarWanted: () => Promise<boolean>; logger: Logger },
+    private readonly options: { sweepIntervalMs: number; calendarWanted: () => Promise<boolean>; wakeRetirements: () => void; logger: Logger },
   ) {
     this.claims = new LeasedClaims(dataSource, { entity: MailboxSubscriptionEntity, alias: 'mailbox', key: 'id', leaseMs: LEASE_MS });
   }
@@ -129,18 +130,25 @@ export class MailboxSubscriptionsJob implements BackgroundJob {
     } else {
       Object.assign(changes, { failures: 0, lastError: null });
     }
-    await this.save(mailbox, changes, now, watching);
+    const saved = await this.save(mailbox, changes, now, watching);
+    if (!saved && changes.subscriptionId) {
+      // The tenant was removed while this subscription was being made: nothing holds it now.
+      const subscriptions = [{ subscriptionId: changes.subscriptionId, expiresAt: changes.expiresAt ?? null }];
+      await runInTransaction(this.dataSource, (transaction) =>
+        retireSubscriptions(transaction, { connectorId: tenant.connectorId, microsoftTenantId: tenant.microsoftTenantId, subscriptions }, now, this.options.wakeRetirements),
+      );
+    }
   }
 
   /**
    * Writes the round's results onto the row as it is now: a request (resync, reauthorize) or a
    * notification that arrived during the round stays, and makes the mailbox due again at once.
    */
-  private async save(mailbox: MailboxSubscriptionEntity, changes: Partial<MailboxSubscriptionEntity>, roundStart: Date, watching: boolean): Promise<void> {
-    await runInTransaction(this.dataSource, async ({ manager, locksRows }) => {
+  private async save(mailbox: MailboxSubscriptionEntity, changes: Partial<MailboxSubscriptionEntity>, roundStart: Date, watching: boolean): Promise<boolean> {
+    return runInTransaction(this.dataSource, async ({ manager, locksRows }) => {
       const query = manager.createQueryBuilder(MailboxSubscriptionEntity, 'mailbox').where({ id: mailbox.id });
       const current = await (locksRows ? query.setLock('pessimistic_write') : query).getOne();
-      if (!current) return;
+      if (!current) return false;
       const keepRequest = (requested: Date | null, handled: boolean) => (requested && (!handled || requested > roundStart) ? requested : null);
       const renewHandled = changes.renewAt !== undefined || changes.subscriptionId !== undefined;
       const merged = {
@@ -153,6 +161,7 @@ export class MailboxSubscriptionsJob implements BackgroundJob {
       const urgent = pendingInbox || (watching && (merged.resyncRequestedAt || merged.reauthorizeRequestedAt));
       const dueAt = merged.failures > 0 ? new Date(roundStart.getTime() + backoff(merged.failures)) : urgent ? roundStart : watching ? nextDue(merged) : new Date(roundStart.getTime() + this.options.sweepIntervalMs);
       await manager.update(MailboxSubscriptionEntity, { id: mailbox.id }, { ...changes, resyncRequestedAt: merged.resyncRequestedAt, reauthorizeRequestedAt: merged.reauthorizeRequestedAt, dueAt, claimedUntil: null });
+      return true;
     });
   }
 }

@@ -15,6 +15,7 @@ import { MAILBOX_JOB, MailboxSubscriptionsJob } from './mailbox-subscriptions.jo
 import { MailboxSync } from './mailbox-sync';
 import { NotificationInbox } from './notification-inbox';
 import { notificationRoutes } from './notification-routes';
+import { RETIRED_SUBSCRIPTIONS_JOB, RetiredSubscriptionsJob } from './retired-subscriptions.job';
 import { TENANT_SWEEP_JOB, TenantSweepJob } from './tenant-sweep.job';
 
 const VERSION_DAYS = 7;
@@ -33,10 +34,12 @@ export function createChangeNotifications(options: {
   const { config, dataSource, graph, tenants, outbox, service, workers, logger } = options;
   const urls = { notificationUrl: `${config.publicUrl}/notifications/graph`, lifecycleNotificationUrl: `${config.publicUrl}/notifications/graph/lifecycle` };
   const wakeMailboxes = () => workers.wake(MAILBOX_JOB);
+  const wakeRetirements = () => workers.wake(RETIRED_SUBSCRIPTIONS_JOB);
   const calendarWanted = () => service.calendarWanted();
   const sync = new MailboxSync(dataSource, graph, new CalendarChangeRecorder(dataSource, outbox, workers.clock), urls, logger);
-  workers.add(new MailboxSubscriptionsJob(dataSource, tenants, sync, { sweepIntervalMs: config.changeSweepMs, calendarWanted, logger }));
-  workers.add(new TenantSweepJob(dataSource, tenants, graph, { sweepIntervalMs: config.changeSweepMs, notificationUrl: urls.notificationUrl, calendarWanted, wakeMailboxes, logger }));
+  workers.add(new MailboxSubscriptionsJob(dataSource, tenants, sync, { sweepIntervalMs: config.changeSweepMs, calendarWanted, wakeRetirements, logger }));
+  workers.add(new TenantSweepJob(dataSource, tenants, graph, { sweepIntervalMs: config.changeSweepMs, notificationUrl: urls.notificationUrl, calendarWanted, wakeMailboxes, wakeRetirements, logger }));
+  workers.add(new RetiredSubscriptionsJob(dataSource, tenants, graph, logger));
   // Graph repeats itself within hours (its resends stop after 4): a week of versions told is plenty.
   workers.add(
     new PeriodicJob('event-version-retention', 3600_000, async ({ now }) => {
@@ -48,4 +51,4 @@ export function createChangeNotifications(options: {
   return { routes: notificationRoutes(inbox, logger), resolver: new ChangeNotificationResolver(service) };
 }
 
-export { TENANT_SWEEP_JOB };
+export { RETIRED_SUBSCRIPTIONS_JOB, TENANT_SWEEP_JOB };

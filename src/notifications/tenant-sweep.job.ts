@@ -14,6 +14,7 @@ import type { BackgroundJob, JobRound } from '../workers/background-workers';
 import { LeasedClaims } from '../workers/leased-claims';
 import { ChangeSweepEntity } from './change-notification-tables';
 import { MailboxSubscriptionEntity } from './mailbox-subscription.entity';
+import { retireSubscriptions } from './subscription-retirement';
 import { describeFailure, mayWatch } from './mailbox-subscriptions.job';
 
 export const TENANT_SWEEP_JOB = 'tenant-sweeps';
@@ -36,7 +37,7 @@ export class TenantSweepJob implements BackgroundJob {
     private readonly dataSource: DataSource,
     private readonly tenants: TenantService,
     private readonly graph: GraphClient,
-    private readonly options: { sweepIntervalMs: number; notificationUrl: string; calendarWanted: () => Promise<boolean>; wakeMailboxes: () => void; logger: Logger },
+    private readonly options: { sweepIntervalMs: number; notificationUrl: string; calendarWanted: () => Promise<boolean>; wakeMailboxes: () => void; wakeRetirements: () => void; logger: Logger },
   ) {
     this.claims = new LeasedClaims(dataSource, { entity: ChangeSweepEntity, alias: 'sweep', key: 'tenantId', leaseMs: LEASE_MS });
   }
@@ -72,13 +73,13 @@ export class TenantSweepJob implements BackgroundJob {
     const known = await this.dataSource.manager.findBy(MailboxSubscriptionEntity, { tenantId: tenant.id });
     const access = this.tenants.access(tenant, { signal });
     if (!watching) {
-      await this.forget(tenant, access, known);
+      await this.forget(tenant, known, now);
       return;
     }
     const users = await mailboxUsers(this.graph, access);
     const gone = known.filter((mailbox) => !users.has(mailbox.userId));
     const added = [...users].filter((userId) => !known.some((mailbox) => mailbox.userId === userId));
-    await this.forget(tenant, access, gone);
+    await this.forget(tenant, gone, now);
     if (added.length > 0) {
       const rows = added.map((userId) => newMailbox(tenant.id, userId, now));
       await runInTransaction(this.dataSource, ({ manager }) => manager.createQueryBuilder().insert().into(MailboxSubscriptionEntity).values(rows).orIgnore().execute());
@@ -116,11 +117,14 @@ export class TenantSweepJob implements BackgroundJob {
     if (woken) this.options.wakeMailboxes();
   }
 
-  /** Deletes these mailboxes' subscriptions at Graph (best effort: they expire anyway) and their rows. */
-  private async forget(tenant: TenantEntity, access: TenantGraphAccess, mailboxes: MailboxSubscriptionEntity[]): Promise<void> {
+  /** Forgets these mailboxes; their subscriptions are retired, to be deleted at Graph (with retries) by the retirement job. */
+  private async forget(tenant: TenantEntity, mailboxes: MailboxSubscriptionEntity[], now: Date): Promise<void> {
     if (mailboxes.length === 0) return;
-    for (const mailbox of mailboxes) if (mailbox.subscriptionId) await this.deleteAtGraph(access, mailbox.subscriptionId).catch(() => undefined);
-    await runInTransaction(this.dataSource, ({ manager }) => manager.delete(MailboxSubscriptionEntity, { id: In(mailboxes.map((mailbox) => mailbox.id)) }));
+    const subscriptions = mailboxes.flatMap((mailbox) => (mailbox.subscriptionId ? [{ subscriptionId: mailbox.subscriptionId, expiresAt: mailbox.expiresAt }] : []));
+    await runInTransaction(this.dataSource, async (transaction) => {
+      await retireSubscriptions(transaction, { connectorId: tenant.connectorId, microsoftTenantId: tenant.microsoftTenantId, subscriptions }, now, this.options.wakeRetirements);
+      await transaction.manager.delete(MailboxSubscriptionEntity, { id: In(mailboxes.map((mailbox) => mailbox.id)) });
+    });
     this.options.logger.info({ tenantId: tenant.id, mailboxes: mailboxes.length }, 'stopped watching mailboxes');
   }
 

@@ -140,8 +140,9 @@ export class TenantService {
     await runInTransaction(this.dataSource, async (transaction) => {
       const before = await transaction.manager.findOneBy(TenantEntity, { id: tenant.id });
       if (!before) return;
-      await transaction.manager.delete(TenantEntity, { id: tenant.id });
+      // Told first: what the tenant's rows hold (its Graph subscriptions) is still there to read.
       await this.listener.changed(transaction, { before, after: null });
+      await transaction.manager.delete(TenantEntity, { id: tenant.id });
     });
     return true;
   }
@@ -172,6 +173,20 @@ export class TenantService {
     };
     scope.tenantAccess?.set(tenant.id, access);
     return access;
+  }
+
+  /**
+   * Graph access to a directory that has no tenant row any more, to undo what the gateway made
+   * there (its subscriptions): the connector's app token, with nothing recorded about the directory.
+   */
+  async formerTenantAccess(connectorId: string, microsoftTenantId: string, scope: WorkScope = {}): Promise<TenantAccess> {
+    const credentials = this.connectors.credentials(await this.connectors.findById(connectorId));
+    return {
+      tenantId: microsoftTenantId,
+      signal: scope.signal,
+      deadline: scope.deadline,
+      getToken: async (options) => (await this.tokens.acquire(credentials, microsoftTenantId, options)).accessToken,
+    };
   }
 
   /** The tenant's app token, from cache while valid; failures mark the tenant and become contract errors. */

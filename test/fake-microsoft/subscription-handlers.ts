@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { graphBaseUrl, type FakeContext } from './context';
 import type { FakeUser } from './directory';
-import { userInSet } from './faults';
+import { consumeCountedFault, userInSet } from './faults';
+import { TRANSIENT_FAILURES } from './graph-endpoint';
 import { GraphError, nextLink, pagingNumber, type GraphRequest, type GraphResult } from './graph-envelope';
 import { hasAnyRole } from './graph-permissions';
 import { calendarsOf } from './mailbox-content';
@@ -139,6 +140,11 @@ export async function updateSubscription(context: FakeContext, request: GraphReq
 
 export function deleteSubscription(context: FakeContext, request: GraphRequest, id: string): GraphResult {
   const subscription = ownSubscription(context, request, id, 'Delete');
+  const failure = context.faults.failSubscriptionDeletes;
+  if (consumeCountedFault(failure)) {
+    const { code, message } = TRANSIENT_FAILURES[failure!.status] ?? TRANSIENT_FAILURES[500]!;
+    throw new GraphError(failure!.status, code, message);
+  }
   context.subscriptions.store.remove(subscription.id);
   context.counters.subscriptionsDeleted++;
   return { status: 204, body: undefined };

@@ -71,6 +71,27 @@ describe('Graph subscriptions', () => {
     expect(status).toEqual({ users: 0, active: 0, failing: 0, nextRenewalAt: null });
   });
 
+  it('deletes them at Graph when the tenant is removed, so its mailboxes stop notifying at once', async () => {
+    const { tenant, organisation } = await watchedTenant(gateway, fake, receiver, { users: 3 });
+    const watched = subscriptionsOf(fake, organisation.tenantId).map((subscription) => subscription.id);
+    const deletedBefore = fake.counters.subscriptionsDeleted;
+    const DELETED_OK = 'xkit_graph_subscription_operations_total{operation="delete",outcome="ok"}';
+    const deletedOkBefore = await metric(DELETED_OK);
+    const logStart = fake.requestLog.length;
+    // The first delete is refused as Graph does when busy: the gateway sends it again.
+    fake.faults.failSubscriptionDeletes = { count: 1, status: 503 };
+
+    const removed = await gateway.gql('mutation($id: ID!) { removeTenant(id: $id) }', { id: tenant.id });
+    expect(removed).toMatchObject({ status: 200, data: { removeTenant: true } });
+    await eventually(async () => subscriptionsOf(fake, organisation.tenantId).length === 0, "the removed tenant's subscriptions to be deleted at Graph");
+    expect(fake.counters.subscriptionsDeleted - deletedBefore).toBe(watched.length);
+    const deletes = fake.requestLog.slice(logStart).filter((entry) => entry.method === 'DELETE' && entry.path.startsWith('/v1.0/subscriptions/'));
+    // One sent twice (the 503), the others once.
+    expect(deletes).toHaveLength(watched.length + 1);
+    expect(new Set(deletes.map((entry) => entry.path.split('/').pop()!.toLowerCase()))).toEqual(new Set(watched.map((id) => id.toLowerCase())));
+    expect((await metric(DELETED_OK)) - deletedOkBefore).toBe(watched.length);
+  });
+
   it('counts a mailbox Graph will not watch as failing, with Microsoft\'s reason, and watches the others', async () => {
     await createEndpoint(gateway, receiver, CALENDAR_EVENTS);
     const { connector } = await readyConnector(gateway, fake);
