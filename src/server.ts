@@ -41,7 +41,7 @@ import { GraphClient } from './microsoft/graph-client';
 import { MicrosoftHttp } from './microsoft/microsoft-http';
 import type { Logger } from './observability/logger';
 import { metricsRegistry } from './observability/metrics';
-import { requestLogging } from './observability/request-logging';
+import { logRefusal, requestLogging } from './observability/request-logging';
 import { RequestLifetimes } from './request-signal';
 import { buildGatewaySchema } from './schema/build-schema';
 import { documentLimitRules, parseOptions } from './schema/document-limits';
@@ -186,7 +186,11 @@ export async function createGateway(options: {
         const lifetime = lifetimes.start();
         res.once('close', lifetime.end);
         const loaders = createEntityLoaders({ connectors, catalog, tenants });
-        const caller = await callers.callerOf(req.header('authorization'), loaders.tenant);
+        const caller = await callers.callerOf(req.header('authorization'), loaders.tenant).catch((error: unknown) => {
+          // Refused before execution (401, 429): the request plugins never see it, so its line is written here.
+          logRefusal(logger, { requestId, ip: req.ip ?? null }, error);
+          throw error;
+        });
         return {
           requestId,
           caller,

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context';
 import { isMeantForCaller } from '../schema/error-presentation';
 import type { Logger } from './logger';
@@ -40,4 +40,15 @@ export function requestLogging(logger: Logger): ApolloServerPlugin<GatewayContex
       };
     },
   };
+}
+
+/**
+ * The line of a request refused before it could execute (a client token refused or rate limited):
+ * the code and reason the caller saw, and the address it came from, never the credential. A
+ * failure while deciding (the database away) is logged as an error, with its stack.
+ */
+export function logRefusal(logger: Logger, request: { requestId: string; ip: string | null }, error: unknown): void {
+  const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+  if (typeof code === 'string') logger.info({ ...request, code, reason: (error as GraphQLError).message }, 'graphql request refused');
+  else logger.error({ ...request, err: error }, 'graphql request failed before execution (deciding who sent it)');
 }

@@ -25,6 +25,8 @@ beforeAll(async () => {
   gateway = await startGateway(await gatewaySettings(fake), {
     XKIT_CORS_ORIGINS: `${APP}, http://127.0.0.1:${appPort}/`,
     XKIT_CLIENT_RATE_LIMIT: String(RATE_LIMIT),
+    // Refusals are logged at info: this file reads those lines.
+    LOG_LEVEL: 'info',
   });
   setup = await consentedTenant(gateway, fake, { users: 3 });
 });
@@ -145,6 +147,9 @@ describe('rate limits per client-token subject', () => {
 
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
     expect(metrics).toMatch(/^xkit_client_token_refusals_total\{reason="rate_limited"\} [1-9]/m);
+    const refused = refusalLines().find((line) => line.requestId === limited.headers.get('x-request-id'));
+    expect(refused).toMatchObject({ level: 'info', code: 'RATE_LIMITED', ip: '127.0.0.1', reason: expect.stringMatching(/limit is 4 a minute/) });
+    expect(JSON.stringify(refused)).not.toContain(token.split('.')[2]!);
 
     // The subject, not the token, is counted: a fresh token for the same user is limited too.
     const fresh = await mintClientToken(gateway, { tenantId: tenant.id, userId: first!.id, capabilities: ['READ_DIRECTORY'] });
@@ -156,9 +161,28 @@ describe('rate limits per client-token subject', () => {
     expect((await postGraphql(gateway, '{ viewer { userId } }', { bearer: tenantWide })).status).toBe(200);
   });
 
+  it('logs a refused token with the request id and the reason, never the token', async () => {
+    const token = await mintClientToken(gateway, { tenantId: setup.tenant.id, capabilities: ['READ_DIRECTORY'] });
+    const tampered = `${token.slice(0, -4)}AAAA`;
+    const refused = await postGraphql(gateway, '{ viewer { userId } }', { bearer: tampered });
+    expect(refused.status).toBe(401);
+    const line = refusalLines().find((entry) => entry.requestId === refused.headers.get('x-request-id'));
+    expect(line).toMatchObject({ code: 'UNAUTHENTICATED', reason: expect.any(String) });
+    expect(gateway.output()).not.toContain(tampered.split('.')[2]!);
+  });
+
   it('does not limit API keys', async () => {
     for (let request = 0; request < RATE_LIMIT * 3; request++) {
       expect((await postGraphql(gateway, '{ viewer { apiKeyRole } }', { bearer: gateway.adminKey })).status).toBe(200);
     }
   });
 });
+
+/** The gateway's log lines for requests refused before execution. */
+function refusalLines(): Array<Record<string, unknown>> {
+  return gateway
+    .output()
+    .split('\n')
+    .filter((line) => line.includes('"graphql request refused"'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
