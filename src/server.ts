@@ -46,6 +46,7 @@ import { RequestLifetimes } from './request-signal';
 import { buildGatewaySchema } from './schema/build-schema';
 import { documentLimitRules, parseOptions } from './schema/document-limits';
 import { presentError } from './schema/error-presentation';
+import { ListSizeReader } from './schema/list-size-reader';
 import { MAX_GRAPHQL_BODY, graphqlBodyErrors } from './schema/request-body-errors';
 import { RoomListResolver } from './scheduling/room-list.resolver';
 import { schedulingArgumentChecks } from './scheduling/scheduling-arguments';
@@ -102,8 +103,13 @@ export async function createGateway(options: {
     wakeSweeps: () => workers.wake(TENANT_SWEEP_JOB),
     wakeRetirements: () => workers.wake(RETIRED_SUBSCRIPTIONS_JOB),
   });
-  const tenantListener = allListeners(webhooks.tenantWebhooks, changeNotifications);
-  const connectors = new ConnectorService(dataSource, keys, config.publicUrl, (id) => tokens.forgetConnector(id), tenantListener);
+  const listSizes = new ListSizeReader(dataSource);
+  const tenantListener = allListeners(webhooks.tenantWebhooks, changeNotifications, listSizes.tenantListener);
+  const connectors = new ConnectorService(dataSource, keys, config.publicUrl, {
+    credentialsRetired: (id) => tokens.forgetConnector(id),
+    tenantListener,
+    listChanged: () => listSizes.invalidate(),
+  });
   const tenants = new TenantService(dataSource, connectors, tokens, graph, logger, tenantListener);
   const notifications = createChangeNotifications({ config, dataSource, graph, tenants, outbox: webhooks.outbox, service: changeNotifications, workers, logger });
   const consent = new ConsentService(dataSource, connectors, keys, new AdminSignIn(config.microsoftLoginUrl, microsoftHttp), {
@@ -162,7 +168,7 @@ export async function createGateway(options: {
       requestAdmission({
         maxCost: config.maxQueryCost,
         argumentChecks: { ...directoryArgumentChecks(cursors), ...schedulingArgumentChecks(cursors), ...accessArgumentChecks, ...webhookArgumentChecks, ...eventArgumentChecks },
-        listSizes: () => tenants.listSizes(),
+        listSizes: () => listSizes.read(),
         introspectionNeedsKey: config.nodeEnv === 'production',
       }),
       requestLogging(logger),

@@ -15,15 +15,22 @@ import { validClientId, validClientSecret, validScopes, validSlug } from './conn
 import { ConnectorStatus, type CreateConnectorInput, type Scope, type UpdateConnectorInput } from './connector.types';
 import { providers, requiredScopes } from './providers';
 
+/** What the connectors' changes tell the rest of the gateway. */
+export interface ConnectorHooks {
+  /** a connector's credentials changed or it was deleted: drop cached Microsoft clients */
+  credentialsRetired?(connectorId: string): void;
+  /** told of the tenants a deletion removes, in its transaction (tenant.removed webhooks) */
+  tenantListener?: TenantChangeListener;
+  /** a connector was created or deleted (after the commit) */
+  listChanged?(): void;
+}
+
 export class ConnectorService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly keys: GatewayKeys,
     private readonly publicUrl: string,
-    /** told when a connector's credentials change or it is deleted, to drop cached Microsoft clients */
-    private readonly onCredentialsRetired: (connectorId: string) => void = () => {},
-    /** told of the tenants a deletion removes, in its transaction (tenant.removed webhooks) */
-    private readonly tenantListener: TenantChangeListener = { changed: async () => undefined },
+    private readonly hooks: ConnectorHooks = {},
   ) {
     this.connectorRows = new RowsById(dataSource, ConnectorEntity);
   }
@@ -70,7 +77,7 @@ export class ConnectorService {
     const name = input.name == null ? definition.defaultName : validText('name', input.name, 100);
     const wantedSlug = input.slug == null ? null : validSlug(input.slug);
 
-    return runInTransaction(this.dataSource, async ({ manager }) => {
+    return runInTransaction(this.dataSource, async ({ manager, afterCommit }) => {
       const slug = wantedSlug ?? (await this.freeSlug(manager, definition.defaultSlug));
       if (wantedSlug && (await manager.existsBy(ConnectorEntity, { slug }))) {
         throw badInput(`slug "${slug}" is already used by another connector; choose another one`, { field: 'slug' });
@@ -88,6 +95,7 @@ export class ConnectorService {
       });
       await manager.save(connector);
       await manager.save(CatalogService.defaultEntry(connector.id, name));
+      afterCommit(() => this.hooks.listChanged?.());
       return connector;
     });
   }
@@ -124,7 +132,7 @@ export class ConnectorService {
       });
       return manager.findOneByOrFail(ConnectorEntity, { id: connector.id });
     });
-    if (credentialsChanged) this.onCredentialsRetired(connector.id);
+    if (credentialsChanged) this.hooks.credentialsRetired?.(connector.id);
     return saved;
   }
 
@@ -134,9 +142,10 @@ export class ConnectorService {
     await runInTransaction(this.dataSource, async (transaction) => {
       const tenants = await transaction.manager.findBy(TenantEntity, { connectorId: connector.id });
       await transaction.manager.delete(ConnectorEntity, { id: connector.id });
-      for (const before of tenants) await this.tenantListener.changed(transaction, { before, after: null });
+      for (const before of tenants) await this.hooks.tenantListener?.changed(transaction, { before, after: null });
+      transaction.afterCommit(() => this.hooks.listChanged?.());
     });
-    this.onCredentialsRetired(connector.id);
+    this.hooks.credentialsRetired?.(connector.id);
     return true;
   }
 

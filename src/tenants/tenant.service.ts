@@ -60,18 +60,6 @@ export class TenantService {
     return tenant;
   }
 
-  /** How many tenants each connector has, for the query cost of lists of tenants. */
-  /**
-   * How many connectors there are and how many tenants each has, for the query cost of lists: one
-   * plain statement, since every query selecting `connectors` or `tenants` asks.
-   */
-  async listSizes(): Promise<{ connectors: number; tenantsByConnector: Map<string, number> }> {
-    const rows: Array<{ id: string; tenants: string | number }> = await this.dataSource.query(
-      'SELECT c.id AS id, (SELECT COUNT(*) FROM tenants t WHERE t.connector_id = c.id) AS tenants FROM connectors c',
-    );
-    return { connectors: rows.length, tenantsByConnector: new Map(rows.map((row) => [row.id, Number(row.tenants)])) };
-  }
-
   async byIds(ids: readonly string[]): Promise<Map<string, TenantEntity>> {
     const rows = await this.tenantRows.load(ids);
     return new Map(rows.map((row) => [row.id, row]));
