@@ -55,6 +55,15 @@ export class AccessResolver {
   ): Promise<ClientTokenType> {
     return this.clientTokens.mint({ tenantId, userId, capabilities, ttlSeconds }, context.loaders);
   }
+
+  @AdminKeyOnly()
+  @Mutation(() => Date, {
+    description:
+      'ADMIN keys only. Refuses every client token of the tenant issued until now, on every replica at once (a leaked token, a compromised frontend); tokens minted afterwards work. Returns the instant: tokens issued before it are refused',
+  })
+  revokeClientTokens(@Arg('tenantId', () => ID) tenantId: string, @Ctx() context: GatewayContext): Promise<Date> {
+    return this.clientTokens.revokeAll(tenantId, context.loaders);
+  }
 }
 
 function viewerOf(caller: Caller): Viewer {

@@ -46,6 +46,10 @@ export class CallerAuthentication {
       clientTokenRefusals.inc({ reason: 'tenant_removed' });
       throw unauthenticated('This client token is no longer valid: its tenant was removed; ask your backend for a new one once the tenant is connected again');
     }
+    if (tenant.clientTokensNotBefore && claims.issuedAt < tenant.clientTokensNotBefore) {
+      clientTokenRefusals.inc({ reason: 'revoked' });
+      throw unauthenticated(`This client token was revoked at ${tenant.clientTokensNotBefore.toISOString()} (revokeClientTokens); ask your backend for a new one`);
+    }
     return { kind: 'client', tenant, userId: claims.userId, capabilities: new Set(claims.capabilities), expiresAt: claims.expiresAt };
   }
 }

@@ -29,7 +29,23 @@ export class ClientTokenService {
         { field: 'tenantId' },
       );
     }
-    return this.signer.sign({ tenantId: tenant.id, userId: request.userId?.toLowerCase() ?? null, capabilities: [...new Set(request.capabilities)].sort() }, request.ttlSeconds);
+    return this.signer.sign(
+      { tenantId: tenant.id, userId: request.userId?.toLowerCase() ?? null, capabilities: [...new Set(request.capabilities)].sort() },
+      request.ttlSeconds,
+      tenant.clientTokensNotBefore,
+    );
+  }
+
+  /**
+   * Refuses, on every replica at once, every client token of the tenant issued until now (a
+   * leaked token, a compromised frontend). Tokens minted afterwards work. Returns the instant.
+   */
+  async revokeAll(tenantId: string, loaders: EntityLoaders): Promise<Date> {
+    const tenant = await this.tenants.get(tenantId, loaders);
+    // Whole seconds, as tokens count time: every token issued in this second is refused too.
+    const notBefore = new Date(Math.ceil(Date.now() / 1000) * 1000);
+    await this.tenants.revokeClientTokens(tenant.id, notBefore);
+    return notBefore;
   }
 }
 

@@ -19,6 +19,8 @@ export interface ClientTokenClaims {
   tenantId: string;
   userId: string | null;
   capabilities: ClientCapability[];
+  /** whole seconds, as in the token */
+  issuedAt: Date;
   expiresAt: Date;
 }
 
@@ -52,8 +54,13 @@ export class ClientTokenSigner {
     this.key = createSecretKey(keys.subkey(CLIENT_TOKEN_KEY_PURPOSE));
   }
 
-  async sign(claims: Omit<ClientTokenClaims, 'expiresAt'>, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
-    const issuedAt = Math.floor(Date.now() / 1000);
+  /**
+   * `notBefore`: the tenant's revocation instant, if any. A token minted in the second of a
+   * revocation says it was issued at that instant (rounded up), so it is not taken for one of the
+   * tokens revoked.
+   */
+  async sign(claims: Omit<ClientTokenClaims, 'issuedAt' | 'expiresAt'>, ttlSeconds: number, notBefore: Date | null = null): Promise<{ token: string; expiresAt: Date }> {
+    const issuedAt = Math.max(Math.floor(Date.now() / 1000), notBefore ? Math.ceil(notBefore.getTime() / 1000) : 0);
     const token = await new SignJWT({ cap: claims.capabilities, ...(claims.userId ? { usr: claims.userId } : {}) })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(ISSUER)
@@ -93,8 +100,8 @@ export class ClientTokenSigner {
     const claims = payloadSchema.safeParse(payload);
     // A token that lives longer than any the gateway mints was not minted by it as it is now.
     if (!claims.success || claims.data.exp - claims.data.iat > MAX_TTL_SECONDS) throw invalid();
-    const { sub, usr, cap, exp } = claims.data;
-    return { tenantId: sub, userId: usr ?? null, capabilities: cap, expiresAt: new Date(exp * 1000) };
+    const { sub, usr, cap, iat, exp } = claims.data;
+    return { tenantId: sub, userId: usr ?? null, capabilities: cap, issuedAt: new Date(iat * 1000), expiresAt: new Date(exp * 1000) };
   }
 }
 

@@ -20,6 +20,7 @@ import { Webhooks1765200000000 } from './migrations/1765200000000-webhooks';
 import { ChangeNotifications1765210000000 } from './migrations/1765210000000-change-notifications';
 import { EventIdempotencyKeys1765300000000 } from './migrations/1765300000000-event-idempotency-keys';
 import { RetiredGraphSubscriptions1765400000000 } from './migrations/1765400000000-retired-graph-subscriptions';
+import { ClientTokenRevocation1765500000000 } from './migrations/1765500000000-client-token-revocation';
 
 export const entities = [
   ConnectorEntity,
@@ -44,6 +45,7 @@ export const migrations = [
   ChangeNotifications1765210000000,
   EventIdempotencyKeys1765300000000,
   RetiredGraphSubscriptions1765400000000,
+  ClientTokenRevocation1765500000000,
 ];
 
 export function createDataSource(database: GatewayConfig['database']): DataSource {

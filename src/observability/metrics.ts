@@ -55,7 +55,7 @@ export const graphqlDuration = new Histogram({
 
 export const clientTokenRefusals = new Counter({
   name: 'xkit_client_token_refusals_total',
-  help: 'Requests with a client token refused before execution, by reason (invalid, expired, tenant_removed, rate_limited)',
+  help: 'Requests with a client token refused before execution, by reason (invalid, expired, tenant_removed, revoked, rate_limited)',
   labelNames: ['reason'] as const,
   registers: [metricsRegistry],
 });

@@ -53,4 +53,9 @@ export class TenantEntity {
   @Field({ description: 'When the consent was last checked against Microsoft' })
   @Column({ name: 'checked_at' })
   checkedAt!: Date;
+
+  /** Client tokens issued before this instant are refused (revokeClientTokens); null: none revoked. */
+  @Field(() => Date, { nullable: true, description: 'Client tokens of this tenant issued before this instant are refused (revokeClientTokens)' })
+  @Column({ name: 'client_tokens_not_before', type: Date, nullable: true })
+  clientTokensNotBefore!: Date | null;
 }

@@ -123,6 +123,18 @@ export class TenantService {
     return this.check(tenant, await this.connectors.findById(tenant.connectorId));
   }
 
+  /** Client tokens issued before `notBefore` are refused from now on; a later instant already set stays. */
+  async revokeClientTokens(id: string, notBefore: Date): Promise<void> {
+    await runInTransaction(this.dataSource, ({ manager }) =>
+      manager
+        .createQueryBuilder()
+        .update(TenantEntity)
+        .set({ clientTokensNotBefore: notBefore })
+        .where('id = :id AND (client_tokens_not_before IS NULL OR client_tokens_not_before < :notBefore)', { id, notBefore })
+        .execute(),
+    );
+  }
+
   async remove(id: string): Promise<boolean> {
     const tenant = await this.get(id);
     await runInTransaction(this.dataSource, async (transaction) => {

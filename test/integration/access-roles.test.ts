@@ -24,6 +24,7 @@ const ADMIN_MUTATIONS: Record<string, string> = {
   createApiKey: 'mutation { createApiKey(name: "sneaky") { key } }',
   revokeApiKey: 'mutation($key: ID!) { revokeApiKey(id: $key) }',
   createClientToken: 'mutation($tenant: ID!) { createClientToken(tenantId: $tenant, capabilities: [READ_DIRECTORY]) { token } }',
+  revokeClientTokens: 'mutation($tenant: ID!) { revokeClientTokens(tenantId: $tenant) }',
   createWebhookEndpoint: 'mutation { createWebhookEndpoint(input: { url: "https://hooks.example.com/xkit", events: [TENANT_CONSENTED] }) { secret } }',
   updateWebhookEndpoint: 'mutation { updateWebhookEndpoint(id: "00000000-0000-4000-8000-000000000001", enabled: false) { id } }',
   deleteWebhookEndpoint: 'mutation { deleteWebhookEndpoint(id: "00000000-0000-4000-8000-000000000001") }',
@@ -43,7 +44,7 @@ const ADMIN_READS: Record<string, string> = {
   apiKeys: '{ apiKeys { id } }',
 };
 
-const STATE = `{ connectors { id name slug clientId hasClientSecret clientSecretHint scopes catalog { name published } tenants { id status grantedScopes checkedAt } }
+const STATE = `{ connectors { id name slug clientId hasClientSecret clientSecretHint scopes catalog { name published } tenants { id status grantedScopes checkedAt clientTokensNotBefore } }
   apiKeys { id name role } }`;
 
 describe('READ_ONLY API keys and client tokens', () => {

@@ -216,6 +216,33 @@ describe('tokens that are not good', () => {
     await expectRefused(await resignToken(gateway, good, { iat: now, exp: now + 7200 }), /not valid/);
   });
 
+  it('refuses every token of the tenant issued before revokeClientTokens, and only that tenant\'s; tokens minted afterwards work', async () => {
+    const revoking = await consentedTenant(gateway, fake, { users: 2 });
+    const leaked = await mintClientToken(gateway, { tenantId: revoking.tenant.id, capabilities: ['READ_DIRECTORY'] });
+    const otherTenants = await mintClientToken(gateway, { tenantId: theirs.tenant.id, capabilities: ['READ_DIRECTORY'] });
+    expect((await gateway.gql(VIEWER, undefined, { key: leaked })).errors).toBeUndefined();
+
+    const revoked = await gateway.gql('mutation($t: ID!) { revokeClientTokens(tenantId: $t) }', { t: revoking.tenant.id });
+    expect(revoked.errors).toBeUndefined();
+    const notBefore = revoked.data.revokeClientTokens as string;
+    await expectRefused(leaked, new RegExp(`revoked at ${notBefore.replace(/\./g, '\\.')} \\(revokeClientTokens\\); ask your backend for a new one`));
+    const tenant = await gateway.gql('query($t: ID!) { tenant(id: $t) { clientTokensNotBefore } }', { t: revoking.tenant.id });
+    expect(tenant.data.tenant.clientTokensNotBefore).toBe(notBefore);
+
+    // Minted in the same second as the revocation, or later: not taken for a revoked token.
+    const fresh = await mintClientToken(gateway, { tenantId: revoking.tenant.id, capabilities: ['READ_DIRECTORY'] });
+    expect(decodeJwt(fresh).iat! * 1000).toBeGreaterThanOrEqual(Date.parse(notBefore));
+    expect((await gateway.gql(VIEWER, undefined, { key: fresh })).errors).toBeUndefined();
+    // The rule is the token's issue time: the same token said to be issued a second earlier is refused.
+    const iat = Date.parse(notBefore) / 1000 - 1;
+    await expectRefused(await resignToken(gateway, fresh, { iat, exp: iat + 900 }), /revoked at/);
+    expect((await gateway.gql(VIEWER, undefined, { key: otherTenants })).errors).toBeUndefined();
+    expect(await refusalCount('revoked')).toBeGreaterThanOrEqual(2);
+
+    const unknown = await gateway.gql('mutation { revokeClientTokens(tenantId: "00000000-0000-4000-8000-00000000dead") }');
+    expect(unknown.errors?.[0].extensions.code).toBe('NOT_FOUND');
+  });
+
   it("stops every token of a tenant at once when the tenant is removed, and a new consent does not bring them back", async () => {
     const leaving = await consentedTenant(gateway, fake, { users: 2 });
     const token = await mintClientToken(gateway, { tenantId: leaving.tenant.id, capabilities: ['READ_DIRECTORY'] });
@@ -227,3 +254,9 @@ describe('tokens that are not good', () => {
     await expectRefused(token, /its tenant was removed/);
   });
 });
+
+async function refusalCount(reason: string): Promise<number> {
+  const text = await (await fetch(`${gateway.url}/metrics`)).text();
+  const line = text.split('\n').find((entry) => entry.startsWith(`xkit_client_token_refusals_total{reason="${reason}"} `));
+  return line ? Number(line.split(' ')[1]) : 0;
+}

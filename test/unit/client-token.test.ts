@@ -12,10 +12,21 @@ it('verifies what it signed, and a remembered token still expires on time', asyn
   jest.useFakeTimers({ now: new Date('2026-12-01T10:00:00Z') });
   const { token, expiresAt } = await signer.sign(claims, 60);
   expect(expiresAt.toISOString()).toBe('2026-12-01T10:01:00.000Z');
-  expect(await signer.verify(token)).toEqual({ ...claims, expiresAt });
-  expect(await signer.verify(token)).toEqual({ ...claims, expiresAt });
+  const issuedAt = new Date('2026-12-01T10:00:00Z');
+  expect(await signer.verify(token)).toEqual({ ...claims, issuedAt, expiresAt });
+  expect(await signer.verify(token)).toEqual({ ...claims, issuedAt, expiresAt });
   jest.setSystemTime(new Date('2026-12-01T10:01:00Z'));
   await expect(signer.verify(token)).rejects.toMatchObject({ reason: 'expired', message: expect.stringContaining('expired at 2026-12-01T10:01:00.000Z') });
+});
+
+it('dates a token minted in the second of a revocation at the revocation, so it is not taken for a revoked one', async () => {
+  jest.useFakeTimers({ now: new Date('2026-12-01T10:00:00.300Z') });
+  const { token, expiresAt } = await signer.sign(claims, 60, new Date('2026-12-01T10:00:01Z'));
+  expect(expiresAt.toISOString()).toBe('2026-12-01T10:01:01.000Z');
+  expect((await signer.verify(token)).issuedAt.toISOString()).toBe('2026-12-01T10:00:01.000Z');
+  // An older revocation changes nothing.
+  const later = await signer.sign(claims, 60, new Date('2026-11-30T10:00:00Z'));
+  expect((await signer.verify(later.token)).issuedAt.toISOString()).toBe('2026-12-01T10:00:00.000Z');
 });
 
 it("refuses another gateway's tokens", async () => {

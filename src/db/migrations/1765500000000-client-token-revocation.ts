@@ -1,0 +1,16 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** When a tenant's client tokens were last revoked (see TenantEntity.clientTokensNotBefore). */
+export class ClientTokenRevocation1765500000000 implements MigrationInterface {
+  name = 'ClientTokenRevocation1765500000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const dateTime = queryRunner.connection.driver.normalizeType({ type: Date });
+    // Plain ALTER TABLE: TypeORM's SQLite addColumn copies the table, and dropping the old copy would cascade to the rows that reference tenants.
+    await queryRunner.query(`ALTER TABLE "tenants" ADD COLUMN "client_tokens_not_before" ${dateTime} NULL`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE "tenants" DROP COLUMN "client_tokens_not_before"');
+  }
+}
