@@ -44,7 +44,8 @@ describe('webhook endpoints', () => {
     });
     expect(JSON.parse(consented!.body)).toMatchObject({ type: 'tenant.consented', timestamp: expect.any(String) });
 
-    const [delivery] = await deliveriesOf(gateway, endpoint.id);
+    // The receiver has answered; the gateway records the answer a moment later.
+    const delivery = await eventually(async () => (await deliveriesOf(gateway, endpoint.id)).find((each) => each.status !== 'PENDING'), 'the delivery to be recorded');
     expect(delivery).toMatchObject({ eventType: 'TENANT_CONSENTED', status: 'DELIVERED', attempts: 1, lastStatusCode: 200, webhookId: consented!.webhookId });
     // The secret is never readable again: no field of the endpoint carries it.
     const listed = await gateway.gql('{ webhookEndpoints { id url events enabled } }');
@@ -74,7 +75,7 @@ describe('webhook endpoints', () => {
     const changed = receiver.acknowledged('tenant.permissions.changed')[0]!;
     expect(changed.data).toMatchObject({ grantedScopes: ['Calendars.ReadWrite', 'Directory.Read.All'], previousGrantedScopes: ['Calendars.Read', 'Directory.Read.All'] });
     expect(receiver.acknowledged('tenant.error')[0]!.data.statusReason).toMatch(/rejected the connector's credentials/);
-    expect((await deliveriesOf(gateway, endpoint.id)).every((delivery) => delivery.status === 'DELIVERED')).toBe(true);
+    await eventually(async () => (await deliveriesOf(gateway, endpoint.id)).every((delivery) => delivery.status === 'DELIVERED'), 'every delivery to be recorded as delivered');
   });
 
   it('tells tenant.removed for every tenant of a deleted connector', async () => {
