@@ -52,3 +52,6 @@ export const MAX_EVENT_SUBJECT_LENGTH = 255;
  * write well inside that and inside the gateway's own 1 MB limit for a GraphQL request.
  */
 export const MAX_EVENT_BODY_BYTES = 512 * 1024;
+
+/** The longest an Outlook event subscription (without resource data) lives (subscription resource, maximum length). */
+export const MAX_EVENT_SUBSCRIPTION_MINUTES = 10_080;

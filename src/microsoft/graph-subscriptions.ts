@@ -9,7 +9,7 @@ import { UnexpectedPayloadError } from './graph-resources';
  * against both URLs, so the gateway must already be listening), renew, reauthorize, delete, list.
  */
 
-/** Graph's maximum for Outlook events without resource data is 10,080 minutes; asking for a little less leaves room for clock skew. */
+/** A little less than Graph's maximum (MAX_EVENT_SUBSCRIPTION_MINUTES), leaving room for clock skew. */
 export const REQUESTED_LIFETIME_MINUTES = 10_000;
 const MINUTE_MS = 60_000;
 /** Renewals start this long before the expiry Graph granted at most (or half way through a shorter lifetime). */

@@ -2,6 +2,7 @@ import { In, type DataSource } from 'typeorm';
 import { runInTransaction } from '../db/transaction';
 import { GatewayError } from '../errors';
 import type { GraphClient, TenantAccess } from '../microsoft/graph-client';
+import { MAX_EVENT_SUBSCRIPTION_MINUTES } from '../microsoft/graph-limits';
 import { deleteSubscription } from '../microsoft/graph-subscriptions';
 import { MicrosoftTokenError } from '../microsoft/microsoft-token-error';
 import type { Logger } from '../observability/logger';
@@ -16,8 +17,8 @@ export const RETIRED_SUBSCRIPTIONS_JOB = 'retired-subscriptions';
 const BATCH = 50;
 const LEASE_MS = 5 * 60_000;
 const MAX_BACKOFF_MS = 3600_000;
-/** Graph keeps an Outlook event subscription for at most 10,080 minutes: one of unknown expiry is surely gone after that. */
-const LONGEST_LIFETIME_MS = 10_080 * 60_000;
+/** A subscription of unknown expiry is surely gone this long after it was retired. */
+const LONGEST_LIFETIME_MS = MAX_EVENT_SUBSCRIPTION_MINUTES * 60_000;
 
 /**
  * Deletes retired subscriptions at Graph, so a removed tenant's mailboxes stop notifying the
