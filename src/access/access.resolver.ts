@@ -59,10 +59,14 @@ export class AccessResolver {
   @AdminKeyOnly()
   @Mutation(() => Date, {
     description:
-      'ADMIN keys only. Refuses every client token of the tenant issued until now, on every replica at once (a leaked token, a compromised frontend); tokens minted afterwards work. Returns the instant: tokens issued before it are refused',
+      'ADMIN keys only. Refuses the client tokens of the tenant issued until now, on every replica at once: all of them (a leaked token, a compromised frontend), or with userId only those bound to that user (signed out, deprovisioned). Tokens minted afterwards work. Returns the instant: tokens issued before it are refused',
   })
-  revokeClientTokens(@Arg('tenantId', () => ID) tenantId: string, @Ctx() context: GatewayContext): Promise<Date> {
-    return this.clientTokens.revokeAll(tenantId, context.loaders);
+  revokeClientTokens(
+    @Arg('tenantId', () => ID) tenantId: string,
+    @Arg('userId', () => ID, { nullable: true, description: "The Graph user id: only this user's tokens" }) userId: string | null | undefined,
+    @Ctx() context: GatewayContext,
+  ): Promise<Date> {
+    return this.clientTokens.revoke(tenantId, userId, context.loaders);
   }
 }
 

@@ -5,6 +5,7 @@ import type { TenantEntity } from '../tenants/tenant.entity';
 import type { ApiKeyService } from './api-key.service';
 import { ANONYMOUS, type Caller } from './caller';
 import type { ClientRateLimit } from './client-rate-limit';
+import { revokedBefore } from './client-token.service';
 import { ClientTokenRejected, type ClientTokenSigner } from './client-token';
 
 // A JWT: three base64url parts (the last empty when unsigned, refused like any forgery). API keys
@@ -46,9 +47,10 @@ export class CallerAuthentication {
       clientTokenRefusals.inc({ reason: 'tenant_removed' });
       throw unauthenticated('This client token is no longer valid: its tenant was removed; ask your backend for a new one once the tenant is connected again');
     }
-    if (tenant.clientTokensNotBefore && claims.issuedAt < tenant.clientTokensNotBefore) {
+    const revokedAt = revokedBefore(tenant, claims.userId);
+    if (revokedAt && claims.issuedAt < revokedAt) {
       clientTokenRefusals.inc({ reason: 'revoked' });
-      throw unauthenticated(`This client token was revoked at ${tenant.clientTokensNotBefore.toISOString()} (revokeClientTokens); ask your backend for a new one`);
+      throw unauthenticated(`This client token was revoked at ${revokedAt.toISOString()} (revokeClientTokens); ask your backend for a new one`);
     }
     return { kind: 'client', tenant, userId: claims.userId, capabilities: new Set(claims.capabilities), expiresAt: claims.expiresAt };
   }

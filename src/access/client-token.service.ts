@@ -1,6 +1,6 @@
 import { badInput } from '../errors';
 import type { EntityLoaders } from '../entity-loaders';
-import { TenantStatus } from '../tenants/tenant.entity';
+import { TenantStatus, type TenantEntity } from '../tenants/tenant.entity';
 import type { TenantService } from '../tenants/tenant.service';
 import { isGuid } from '../validation/input-rules';
 import type { ClientCapability } from './caller';
@@ -29,23 +29,36 @@ export class ClientTokenService {
         { field: 'tenantId' },
       );
     }
-    return this.signer.sign(
-      { tenantId: tenant.id, userId: request.userId?.toLowerCase() ?? null, capabilities: [...new Set(request.capabilities)].sort() },
-      request.ttlSeconds,
-      tenant.clientTokensNotBefore,
-    );
+    const userId = request.userId?.toLowerCase() ?? null;
+    return this.signer.sign({ tenantId: tenant.id, userId, capabilities: [...new Set(request.capabilities)].sort() }, request.ttlSeconds, revokedBefore(tenant, userId));
   }
 
   /**
-   * Refuses, on every replica at once, every client token of the tenant issued until now (a
-   * leaked token, a compromised frontend). Tokens minted afterwards work. Returns the instant.
+   * Refuses, on every replica at once, the client tokens issued until now: all of the tenant's (a
+   * leaked token, a compromised frontend), or only those bound to one user (signed out,
+   * deprovisioned). Tokens minted afterwards work. Returns the instant.
    */
-  async revokeAll(tenantId: string, loaders: EntityLoaders): Promise<Date> {
+  async revoke(tenantId: string, userId: string | null | undefined, loaders: EntityLoaders): Promise<Date> {
+    checkRevocationRequest({ userId });
     const tenant = await this.tenants.get(tenantId, loaders);
     // Whole seconds, as tokens count time: every token issued in this second is refused too.
     const notBefore = new Date(Math.ceil(Date.now() / 1000) * 1000);
-    await this.tenants.revokeClientTokens(tenant.id, notBefore);
+    await this.tenants.revokeClientTokens(tenant.id, notBefore, userId?.toLowerCase() ?? null, MAX_TTL_SECONDS * 1000);
     return notBefore;
+  }
+}
+
+/** The instant before which the tenant's tokens for this user (or for the whole tenant) are refused; null when none is. */
+export function revokedBefore(tenant: TenantEntity, userId: string | null): Date | null {
+  const forUser = userId ? tenant.clientTokenUserRevocations?.[userId] : undefined;
+  const times = [tenant.clientTokensNotBefore?.getTime() ?? 0, forUser ? Date.parse(forUser) : 0];
+  const latest = Math.max(...times);
+  return latest > 0 ? new Date(latest) : null;
+}
+
+function checkRevocationRequest({ userId }: { userId?: string | null }): void {
+  if (userId != null && !isGuid(userId)) {
+    throw badInput("userId must be the user's Graph id (a GUID, the id from Tenant.users), not a name or an email address", { field: 'userId' });
   }
 }
 
@@ -65,4 +78,5 @@ export function checkClientTokenRequest(request: Omit<ClientTokenRequest, 'tenan
 
 export const accessArgumentChecks = {
   'Mutation.createClientToken': checkClientTokenRequest,
+  'Mutation.revokeClientTokens': checkRevocationRequest,
 };

@@ -58,4 +58,11 @@ export class TenantEntity {
   @Field(() => Date, { nullable: true, description: 'Client tokens of this tenant issued before this instant are refused (revokeClientTokens)' })
   @Column({ name: 'client_tokens_not_before', type: Date, nullable: true })
   clientTokensNotBefore!: Date | null;
+
+  /**
+   * One user's client tokens issued before the instant are refused: Graph user id → ISO instant.
+   * Only the last hour's are kept (older tokens have expired anyway), so the row stays small.
+   */
+  @Column({ name: 'client_token_user_revocations', type: 'simple-json', nullable: true })
+  clientTokenUserRevocations!: Record<string, string> | null;
 }

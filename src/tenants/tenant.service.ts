@@ -123,16 +123,24 @@ export class TenantService {
     return this.check(tenant, await this.connectors.findById(tenant.connectorId));
   }
 
-  /** Client tokens issued before `notBefore` are refused from now on; a later instant already set stays. */
-  async revokeClientTokens(id: string, notBefore: Date): Promise<void> {
-    await runInTransaction(this.dataSource, ({ manager }) =>
-      manager
-        .createQueryBuilder()
-        .update(TenantEntity)
-        .set({ clientTokensNotBefore: notBefore })
-        .where('id = :id AND (client_tokens_not_before IS NULL OR client_tokens_not_before < :notBefore)', { id, notBefore })
-        .execute(),
-    );
+  /**
+   * Client tokens issued before `notBefore` are refused from now on: all of the tenant's, or those
+   * bound to one user. A later instant already set stays; user revocations older than the longest
+   * token lifetime are dropped, since every token they covered has expired.
+   */
+  async revokeClientTokens(id: string, notBefore: Date, userId: string | null, longestTokenMs: number): Promise<void> {
+    await runInTransaction(this.dataSource, async (transaction) => {
+      const tenant = await this.locked(transaction, { id });
+      if (!tenant) return;
+      if (!userId) {
+        if (!tenant.clientTokensNotBefore || tenant.clientTokensNotBefore < notBefore) {
+          await transaction.manager.update(TenantEntity, { id }, { clientTokensNotBefore: notBefore });
+        }
+        return;
+      }
+      const revocations = withUserRevocation(tenant.clientTokenUserRevocations, userId, notBefore, longestTokenMs);
+      await transaction.manager.update(TenantEntity, { id }, { clientTokenUserRevocations: revocations });
+    });
   }
 
   async remove(id: string): Promise<boolean> {
@@ -275,6 +283,17 @@ export class TenantService {
     const query = transaction.manager.createQueryBuilder(TenantEntity, 'tenant').where(where);
     return (transaction.locksRows ? query.setLock('pessimistic_write') : query).getOne();
   }
+}
+
+/**
+ * The user revocations with one more (or a later instant for that user), less those older than
+ * the longest token lifetime: every token they covered has expired.
+ */
+export function withUserRevocation(revocations: Record<string, string> | null, userId: string, notBefore: Date, longestTokenMs: number): Record<string, string> {
+  const oldest = notBefore.getTime() - longestTokenMs;
+  const kept: Record<string, string> = Object.fromEntries(Object.entries(revocations ?? {}).filter(([, at]) => Date.parse(at) > oldest));
+  if (!kept[userId] || Date.parse(kept[userId]) < notBefore.getTime()) kept[userId] = notBefore.toISOString();
+  return kept;
 }
 
 /** Microsoft's reason in plain words plus what to do, and the tenant status it implies (none when transient). */

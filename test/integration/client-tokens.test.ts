@@ -243,6 +243,30 @@ describe('tokens that are not good', () => {
     expect(unknown.errors?.[0].extensions.code).toBe('NOT_FOUND');
   });
 
+  it("refuses one user's tokens after revokeClientTokens(userId), and no one else's", async () => {
+    const revoking = await consentedTenant(gateway, fake, { users: 2 });
+    const [first, second] = revoking.organisation.users.map((user) => user.id) as [string, string];
+    const mint = (userId?: string) => mintClientToken(gateway, { tenantId: revoking.tenant.id, ...(userId ? { userId } : {}), capabilities: ['READ_DIRECTORY'] });
+    const [firstsToken, secondsToken, tenantWide] = [await mint(first), await mint(second), await mint()];
+
+    // The user as Graph spells it, in upper case: ids are compared as Graph compares them.
+    const revoked = await gateway.gql('mutation($t: ID!, $u: ID) { revokeClientTokens(tenantId: $t, userId: $u) }', { t: revoking.tenant.id, u: first.toUpperCase() });
+    expect(revoked.errors).toBeUndefined();
+    await expectRefused(firstsToken, /revoked at .*ask your backend for a new one/);
+    for (const untouched of [secondsToken, tenantWide]) expect((await gateway.gql(VIEWER, undefined, { key: untouched })).errors).toBeUndefined();
+    expect((await gateway.gql(VIEWER, undefined, { key: await mint(first) })).data.viewer.userId).toBe(first);
+    const tenant = await gateway.gql('query($t: ID!) { tenant(id: $t) { clientTokensNotBefore } }', { t: revoking.tenant.id });
+    expect(tenant.data.tenant.clientTokensNotBefore).toBeNull();
+
+    const { result, calls } = await callsToMicrosoftDuring(() =>
+      postGraphql(gateway, 'mutation($t: ID!) { revokeClientTokens(tenantId: $t, userId: "adele@contoso.example") }', { bearer: gateway.adminKey, variables: { t: revoking.tenant.id } }),
+    );
+    expect(calls).toBe(0);
+    expect(result.status).toBe(400);
+    expect(result.errors?.[0]).toMatchObject({ message: expect.stringMatching(/userId must be the user's Graph id/), extensions: { code: 'BAD_USER_INPUT', field: 'userId' } });
+    expect((await gateway.gql(VIEWER, undefined, { key: secondsToken })).errors).toBeUndefined();
+  });
+
   it("stops every token of a tenant at once when the tenant is removed, and a new consent does not bring them back", async () => {
     const leaving = await consentedTenant(gateway, fake, { users: 2 });
     const token = await mintClientToken(gateway, { tenantId: leaving.tenant.id, capabilities: ['READ_DIRECTORY'] });

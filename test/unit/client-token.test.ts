@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { ClientCapability } from '../../src/access/caller';
 import { ClientTokenSigner } from '../../src/access/client-token';
 import { GatewayKeys } from '../../src/crypto/keys';
+import { withUserRevocation } from '../../src/tenants/tenant.service';
 
 const signer = new ClientTokenSigner(new GatewayKeys(randomBytes(32)));
 const claims = { tenantId: randomUUID(), userId: null, capabilities: [ClientCapability.READ_DIRECTORY] };
@@ -33,4 +34,13 @@ it("refuses another gateway's tokens", async () => {
   const other = new ClientTokenSigner(new GatewayKeys(randomBytes(32)));
   const { token } = await other.sign(claims, 600);
   await expect(signer.verify(token)).rejects.toMatchObject({ reason: 'invalid' });
+});
+
+it("keeps a user's revocation for the longest token lifetime only, and never moves one back", () => {
+  const hour = 3600_000;
+  const now = new Date('2026-12-01T10:00:00Z');
+  const held = { 'old-user': '2026-12-01T08:59:59.000Z', 'recent-user': '2026-12-01T09:30:00.000Z', adele: '2026-12-01T10:30:00.000Z' };
+  expect(withUserRevocation(held, 'bianca', now, hour)).toEqual({ 'recent-user': '2026-12-01T09:30:00.000Z', adele: '2026-12-01T10:30:00.000Z', bianca: '2026-12-01T10:00:00.000Z' });
+  expect(withUserRevocation(held, 'adele', now, hour).adele).toBe('2026-12-01T10:30:00.000Z');
+  expect(withUserRevocation(null, 'adele', now, hour)).toEqual({ adele: '2026-12-01T10:00:00.000Z' });
 });
