@@ -40,8 +40,8 @@ export interface FakeFaults {
   dropNextDeleteAnswer?: boolean;
   /** The next `count` event writes (create, update, delete, cancel, respond) fail with this status and store nothing. */
   failEventWrites?: { count: number; status: 503 | 504 | 500 };
-  /** The next `count` subscription deletes (DELETE /subscriptions/{id}) fail with this status and delete nothing. */
-  failSubscriptionDeletes?: { count: number; status: 503 | 504 | 500 };
+  /** The next `count` subscription deletes (DELETE /subscriptions/{id}; of that subscription only, when given) fail with this status and delete nothing. */
+  failSubscriptionDeletes?: { count: number; status: 503 | 504 | 500; subscriptionId?: string };
 }
 
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 3599;

@@ -141,7 +141,8 @@ export async function updateSubscription(context: FakeContext, request: GraphReq
 export function deleteSubscription(context: FakeContext, request: GraphRequest, id: string): GraphResult {
   const subscription = ownSubscription(context, request, id, 'Delete');
   const failure = context.faults.failSubscriptionDeletes;
-  if (consumeCountedFault(failure)) {
+  const targeted = !failure?.subscriptionId || failure.subscriptionId.toLowerCase() === subscription.id.toLowerCase();
+  if (targeted && consumeCountedFault(failure)) {
     const { code, message } = TRANSIENT_FAILURES[failure!.status] ?? TRANSIENT_FAILURES[500]!;
     throw new GraphError(failure!.status, code, message);
   }

@@ -4,6 +4,7 @@ import { startFakeMicrosoft, type FakeMicrosoft } from '../fake-microsoft';
 import { mintClientToken, postGraphql } from './client-access';
 import { GatewayProcess, freePort, gatewaySettings, startGateway } from './harness';
 import { consentedTenant } from './scenario';
+import { eventually } from './webhook-steps';
 
 /** A browser app on an allowed origin calls the gateway with a client token; others cannot; each subject is rate limited. */
 
@@ -147,7 +148,7 @@ describe('rate limits per client-token subject', () => {
 
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
     expect(metrics).toMatch(/^xkit_client_token_refusals_total\{reason="rate_limited"\} [1-9]/m);
-    const refused = refusalLines().find((line) => line.requestId === limited.headers.get('x-request-id'));
+    const refused = await refusalLine(limited.headers.get('x-request-id'));
     expect(refused).toMatchObject({ level: 'info', code: 'RATE_LIMITED', ip: '127.0.0.1', reason: expect.stringMatching(/limit is 4 a minute/) });
     expect(JSON.stringify(refused)).not.toContain(token.split('.')[2]!);
 
@@ -166,7 +167,7 @@ describe('rate limits per client-token subject', () => {
     const tampered = `${token.slice(0, -4)}AAAA`;
     const refused = await postGraphql(gateway, '{ viewer { userId } }', { bearer: tampered });
     expect(refused.status).toBe(401);
-    const line = refusalLines().find((entry) => entry.requestId === refused.headers.get('x-request-id'));
+    const line = await refusalLine(refused.headers.get('x-request-id'));
     expect(line).toMatchObject({ code: 'UNAUTHENTICATED', reason: expect.any(String) });
     expect(gateway.output()).not.toContain(tampered.split('.')[2]!);
   });
@@ -178,11 +179,16 @@ describe('rate limits per client-token subject', () => {
   });
 });
 
-/** The gateway's log lines for requests refused before execution. */
-function refusalLines(): Array<Record<string, unknown>> {
-  return gateway
-    .output()
-    .split('\n')
-    .filter((line) => line.includes('"graphql request refused"'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+/** The gateway's log line for a request refused before execution; it reaches our pipe from the child a moment after the answer. */
+function refusalLine(requestId: string | null): Promise<Record<string, unknown>> {
+  return eventually(
+    async () =>
+      gateway
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"graphql request refused"'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .find((entry) => entry.requestId === requestId),
+    `the refusal log line of request ${requestId}`,
+  );
 }
