@@ -41,6 +41,8 @@ export interface GraphQLResult<T> {
   errors?: Array<{ message: string; path?: string[]; extensions: { code: string; [key: string]: unknown } }>;
 }
 
+const GQL_TIMEOUT_MS = 45_000;
+
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
@@ -134,6 +136,12 @@ export async function startGateway(
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
         body: JSON.stringify({ query, variables }),
+        // Under Jest's 60 s, so that a request that hangs fails with what it was and what the gateway said.
+        signal: AbortSignal.timeout(GQL_TIMEOUT_MS),
+      }).catch((error: unknown) => {
+        if (!(error instanceof Error && error.name === 'TimeoutError')) throw error;
+        const said = output.split('\n').slice(-40).join('\n');
+        throw new Error(`no answer in ${GQL_TIMEOUT_MS / 1000} s to ${query.slice(0, 200)}\nthe gateway's last log lines:\n${said}`);
       });
       const body = (await response.json()) as any;
       return { status: response.status, data: body.data, errors: body.errors };
