@@ -2,9 +2,8 @@ import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../fake-microsoft';
 import { mintClientToken, postGraphql } from './client-access';
-import { GatewayProcess, freePort, gatewaySettings, startGateway } from './harness';
+import { GatewayProcess, freePort, gatewaySettings, logLine, startGateway } from './harness';
 import { consentedTenant } from './scenario';
-import { eventually } from './webhook-steps';
 
 /** A browser app on an allowed origin calls the gateway with a client token; others cannot; each subject is rate limited. */
 
@@ -179,16 +178,7 @@ describe('rate limits per client-token subject', () => {
   });
 });
 
-/** The gateway's log line for a request refused before execution; it reaches our pipe from the child a moment after the answer. */
+/** The gateway's log line for a request refused before execution (it crosses the child's stdout a moment after the answer). */
 function refusalLine(requestId: string | null): Promise<Record<string, unknown>> {
-  return eventually(
-    async () =>
-      gateway
-        .output()
-        .split('\n')
-        .filter((line) => line.includes('"graphql request refused"'))
-        .map((line) => JSON.parse(line) as Record<string, unknown>)
-        .find((entry) => entry.requestId === requestId),
-    `the refusal log line of request ${requestId}`,
-  );
+  return logLine(gateway, (entry) => entry.msg === 'graphql request refused' && entry.requestId === requestId);
 }

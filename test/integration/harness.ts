@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import type http from 'node:http';
 import https from 'node:https';
 import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -41,6 +42,7 @@ export interface GraphQLResult<T> {
   errors?: Array<{ message: string; path?: string[]; extensions: { code: string; [key: string]: unknown } }>;
 }
 
+/** The longest a test waits for one answer from the gateway or the fake: under Jest's 60 s, so a hang names itself. */
 const GQL_TIMEOUT_MS = 45_000;
 
 export async function freePort(): Promise<number> {
@@ -156,7 +158,7 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}:\n${output()}`);
     try {
-      const response = await fetch(`${url}/healthz`);
+      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
       if (response.ok) return;
     } catch {
       // not listening yet
@@ -184,7 +186,7 @@ export function httpsGet(url: string, caCertPath: string): Promise<{ status: num
   const ca = readFileSync(caCertPath);
   return new Promise((resolveGet, reject) => {
     https
-      .get(url, { ca }, (response) => {
+      .get(url, { ca, timeout: GQL_TIMEOUT_MS }, (response) => {
         let body = '';
         response.setEncoding('utf8');
         response.on('data', (chunk) => (body += chunk));
@@ -192,13 +194,18 @@ export function httpsGet(url: string, caCertPath: string): Promise<{ status: num
           resolveGet({ status: response.statusCode ?? 0, location: response.headers.location ?? null, body }),
         );
       })
+      .on('timeout', function (this: http.ClientRequest) {
+        this.destroy(new Error(`no answer in ${GQL_TIMEOUT_MS / 1000} s from ${url}`));
+      })
       .on('error', reject);
   });
 }
 
 /** GET on the gateway without following redirects. */
 export async function get(url: string): Promise<{ status: number; location: string | null; body: string }> {
-  const response = await fetch(url, { redirect: 'manual' });
+  const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(GQL_TIMEOUT_MS) }).catch((error: unknown) => {
+    throw error instanceof Error && error.name === 'TimeoutError' ? new Error(`no answer in ${GQL_TIMEOUT_MS / 1000} s from ${url}`) : error;
+  });
   return { status: response.status, location: response.headers.get('location'), body: await response.text() };
 }
 
