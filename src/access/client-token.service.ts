@@ -57,6 +57,10 @@ export function revokedBefore(tenant: TenantEntity, userId: string | null): Date
 }
 
 function checkRevocationRequest({ userId }: { userId?: string | null }): void {
+  checkGraphUserId(userId);
+}
+
+function checkGraphUserId(userId: string | null | undefined): void {
   if (userId != null && !isGuid(userId)) {
     throw badInput("userId must be the user's Graph id (a GUID, the id from Tenant.users), not a name or an email address", { field: 'userId' });
   }
@@ -71,9 +75,7 @@ export function checkClientTokenRequest(request: Omit<ClientTokenRequest, 'tenan
   if (capabilities.length === 0) {
     throw badInput('capabilities cannot be empty: list what the frontend needs, e.g. [READ_DIRECTORY, READ_CALENDARS]', { field: 'capabilities' });
   }
-  if (userId != null && !isGuid(userId)) {
-    throw badInput("userId must be the user's Graph id (a GUID, the id from Tenant.users), not a name or an email address", { field: 'userId' });
-  }
+  checkGraphUserId(userId);
 }
 
 export const accessArgumentChecks = {

@@ -8,6 +8,7 @@ import { TenantStatus, TenantEntity } from '../tenants/tenant.entity';
 import type { TenantService } from '../tenants/tenant.service';
 import type { BackgroundJob, JobRound } from '../workers/background-workers';
 import { LeasedClaims } from '../workers/leased-claims';
+import { doublingPause, jittered } from '../workers/retry-pause';
 import { GraphNotificationEntity } from './change-notification-tables';
 import { MailboxSubscriptionEntity } from './mailbox-subscription.entity';
 import type { MailboxSync } from './mailbox-sync';
@@ -187,11 +188,7 @@ function nextDue(mailbox: MailboxSubscriptionEntity): Date {
 
 /** One minute, doubling to six hours, with jitter so failing mailboxes of one tenant do not retry in lockstep. */
 function backoff(failures: number): number {
-  return jittered(Math.min(MAX_BACKOFF_MS, 60_000 * 2 ** Math.max(0, failures - 1)));
-}
-
-function jittered(ms: number): number {
-  return Math.round(ms * (0.9 + Math.random() * 0.2));
+  return doublingPause(failures, MAX_BACKOFF_MS);
 }
 
 /** Graph's own words for a refused call (they name the mailbox problem), else the contract's message. */

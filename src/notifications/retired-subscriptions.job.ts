@@ -10,6 +10,7 @@ import { graphSubscriptionOperations } from '../observability/metrics';
 import type { TenantService } from '../tenants/tenant.service';
 import type { BackgroundJob, JobRound } from '../workers/background-workers';
 import { LeasedClaims } from '../workers/leased-claims';
+import { doublingPause } from '../workers/retry-pause';
 import { describeFailure } from './mailbox-subscriptions.job';
 import { RetiredSubscriptionEntity } from './retired-subscription.entity';
 
@@ -99,14 +100,10 @@ export class RetiredSubscriptionsJob implements BackgroundJob {
       if (done.length > 0) await manager.delete(RetiredSubscriptionEntity, { subscriptionId: In(done.map((row) => row.subscriptionId)) });
       for (const { row, reason } of failed) {
         const attempts = row.attempts + 1;
-        await manager.update(RetiredSubscriptionEntity, { subscriptionId: row.subscriptionId }, { attempts, lastError: reason, dueAt: new Date(now.getTime() + backoff(attempts)), claimedUntil: null });
+        await manager.update(RetiredSubscriptionEntity, { subscriptionId: row.subscriptionId }, { attempts, lastError: reason, dueAt: new Date(now.getTime() + doublingPause(attempts, MAX_BACKOFF_MS)), claimedUntil: null });
       }
     });
     if (done.length > 0) this.logger.info({ microsoftTenantId, subscriptions: done.length }, 'deleted the Graph subscriptions of a removed tenant');
     if (failed.length > 0) this.logger.warn({ microsoftTenantId, subscriptions: failed.length, reason: failed[0]!.reason }, 'could not delete Graph subscriptions of a removed tenant; trying again later');
   }
-}
-
-function backoff(attempts: number): number {
-  return Math.round(Math.min(MAX_BACKOFF_MS, 60_000 * 2 ** (attempts - 1)) * (0.9 + Math.random() * 0.2));
 }

@@ -12,6 +12,7 @@ import { TenantEntity } from '../tenants/tenant.entity';
 import type { TenantService } from '../tenants/tenant.service';
 import type { BackgroundJob, JobRound } from '../workers/background-workers';
 import { LeasedClaims } from '../workers/leased-claims';
+import { jittered } from '../workers/retry-pause';
 import { ChangeSweepEntity } from './change-notification-tables';
 import { MailboxSubscriptionEntity } from './mailbox-subscription.entity';
 import { retireSubscriptions } from './subscription-retirement';
@@ -64,7 +65,7 @@ export class TenantSweepJob implements BackgroundJob {
     // Cut short by a stop: the claim is given back at stop, and the sweep is not postponed.
     if (signal.aborted) return;
     if (lastError) this.options.logger.warn({ tenantId, reason: lastError }, 'tenant change-notification sweep failed; trying again at the next sweep');
-    const dueAt = new Date(now.getTime() + Math.round(this.options.sweepIntervalMs * (0.9 + Math.random() * 0.2)));
+    const dueAt = new Date(now.getTime() + jittered(this.options.sweepIntervalMs));
     await runInTransaction(this.dataSource, ({ manager }) => manager.update(ChangeSweepEntity, { tenantId }, { dueAt, lastError, claimedUntil: null }));
     this.claims.finish(tenantId);
   }

@@ -1,6 +1,6 @@
 import { startFakeMicrosoft, type FakeMicrosoft } from '../fake-microsoft';
 import { calendarWebhooksFor, deliveriesSettled, eventBody, STATUS_QUERY, subscriptionsOf, watchedTenant } from './calendar-steps';
-import { GatewayProcess, gatewaySettings, startGateway } from './harness';
+import { GatewayProcess, gatewaySettings, metricValue, startGateway } from './harness';
 import { SignedWebhookReceiver } from './signed-webhook-receiver';
 import { adminConsents, readyConnector, tenantsOf } from './scenario';
 import { CALENDAR_EVENTS, WEBHOOK_TEST_ENV, createEndpoint, eventually, removeEndpoints } from './webhook-steps';
@@ -199,8 +199,4 @@ describe('the notification routes', () => {
   });
 });
 
-async function metric(series: string): Promise<number> {
-  const text = await (await fetch(`${gateway.url}/metrics`)).text();
-  const line = text.split('\n').find((entry) => entry.startsWith(`${series} `));
-  return line ? Number(line.split(' ')[1]) : 0;
-}
+const metric = (series: string) => metricValue(gateway, series);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../fake-microsoft';
 import { alterPayload, anotherKey, mintAnswer, mintClientToken, postGraphql, resignToken, unsignedToken } from './client-access';
-import { GatewayProcess, gatewaySettings, startGateway } from './harness';
+import { GatewayProcess, gatewaySettings, metricValue, startGateway } from './harness';
 import { adminConsents, consentedTenant } from './scenario';
 
 /** A SaaS backend mints client tokens; its frontend calls the gateway with them, and reaches only what they allow. */
@@ -279,8 +279,4 @@ describe('tokens that are not good', () => {
   });
 });
 
-async function refusalCount(reason: string): Promise<number> {
-  const text = await (await fetch(`${gateway.url}/metrics`)).text();
-  const line = text.split('\n').find((entry) => entry.startsWith(`xkit_client_token_refusals_total{reason="${reason}"} `));
-  return line ? Number(line.split(' ')[1]) : 0;
-}
+const refusalCount = (reason: string) => metricValue(gateway, `xkit_client_token_refusals_total{reason="${reason}"}`);

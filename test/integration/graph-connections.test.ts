@@ -1,5 +1,5 @@
 import { startFakeMicrosoft, type FakeMicrosoft } from '../fake-microsoft';
-import { GatewayProcess, gatewaySettings, startGateway } from './harness';
+import { GatewayProcess, gatewaySettings, metricValue, startGateway } from './harness';
 import { consentedTenant } from './scenario';
 
 /** What the speed-ups of the Microsoft client must keep: the same answers, whatever the connections do. */
@@ -24,11 +24,7 @@ beforeEach(() => {
   fake.resetCounters();
 });
 
-async function metric(name: string): Promise<number> {
-  const text = await (await fetch(`${gateway.url}/metrics`)).text();
-  const line = text.split('\n').find((entry) => entry.startsWith(name));
-  return line ? Number(line.split(' ').pop()) : 0;
-}
+const metric = (series: string) => metricValue(gateway, series);
 
 it('sends a request again at once on a new connection when a pooled one turns out closed, and answers as usual', async () => {
   const before = await gateway.gql(CALENDARS, { t: setup.tenant.id });

@@ -209,6 +209,13 @@ export async function get(url: string): Promise<{ status: number; location: stri
   return { status: response.status, location: response.headers.get('location'), body: await response.text() };
 }
 
+/** The value of one Prometheus series (name and labels as printed) on the gateway's /metrics; 0 when absent. */
+export async function metricValue(gateway: GatewayProcess, series: string): Promise<number> {
+  const text = await (await fetch(`${gateway.url}/metrics`)).text();
+  const line = text.split('\n').find((entry) => entry.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+}
+
 /** Waits for something the gateway or the fake does, polling, without a fixed sleep standing in for it. */
 export async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
   while (!(await condition())) await new Promise((resolveWait) => setTimeout(resolveWait, 20));
