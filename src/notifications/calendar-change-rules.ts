@@ -15,7 +15,7 @@ export type Observation =
       /** what the notification said, when a notification told it; a delta round does not say */
       said: 'created' | 'updated' | null;
       createdAt: Date | null;
-      /** the previous delta round: an event created after it, never told, is new */
+      /** the mailbox's last delta round: an event created after it, never told, is new */
       since: Date | null;
     }
   | { present: false };
@@ -30,10 +30,12 @@ export function changeToTell(told: string | null | undefined, observation: Obser
   if (told === observation.version) return null;
   if (told === null) return 'created';
   if (told !== undefined) return 'updated';
-  if (observation.said) return observation.said;
+  // Never told and created since the last round, it is new whatever the notification said: Graph's
+  // created and updated for one new event can arrive in either order, or one of them never.
   // createdDateTime may be kept to the second: an event created in the second the last round began counts as new.
   const sinceSecond = observation.since ? Math.floor(observation.since.getTime() / 1000) * 1000 : null;
-  return observation.createdAt && sinceSecond !== null && observation.createdAt.getTime() >= sinceSecond ? 'created' : 'updated';
+  if (observation.createdAt && sinceSecond !== null && observation.createdAt.getTime() >= sinceSecond) return 'created';
+  return observation.said ?? 'updated';
 }
 
 /** Kept instead of the clientState itself: the database never holds what would let someone forge notifications. */

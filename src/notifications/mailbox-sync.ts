@@ -73,7 +73,7 @@ export class MailboxSync {
           continue;
         }
         const said = row.changeType === 'created' ? 'created' : 'updated';
-        seen.push({ eventId: answer.eventId, observation: { present: true, version: answer.version, said, createdAt: answer.createdAt, since: null }, event: answer.event });
+        seen.push({ eventId: answer.eventId, observation: { present: true, version: answer.version, said, createdAt: answer.createdAt, since: mailbox.syncedAt }, event: answer.event });
       }
       batches.push({ mailbox, seen, processedInbox: rows.map((row) => row.sequence) });
     }

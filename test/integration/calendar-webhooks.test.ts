@@ -144,6 +144,18 @@ describe('calendar events', () => {
     expect(calendarWebhooksFor(receiver, eventId).map((entry) => entry.type)).toEqual(['calendar.event.created', 'calendar.event.updated', 'calendar.event.deleted']);
     expect(fake.subscriptions.deliveries.filter((delivery) => delivery.url.startsWith(gateway.url)).every((delivery) => delivery.attempts.every((attempt) => attempt.status === 202))).toBe(true);
   });
+
+  it('tells a new event as created when Graph reports only its update (the created notification lost, or still on the way)', async () => {
+    const { organisation, users, endpoint } = await watchedTenant(gateway, fake, receiver);
+    fake.faults.updatedAfterCreate = true;
+    fake.faults.dropNotifications = { count: 1 };
+    const [created] = fake.mailbox.createEvent(organisation.tenantId, users[0]!.id, eventBody('Only its update reported'));
+    expect(fake.subscriptions.dropped.at(-1)).toMatchObject({ notification: expect.objectContaining({ changeType: 'created' }) });
+    await receiver.waitFor(() => calendarWebhooksFor(receiver, created!.id as string)[0], 'the webhook of the new event');
+    await fake.subscriptions.settled();
+    await deliveriesSettled(gateway, endpoint.id);
+    expect(calendarWebhooksFor(receiver, created!.id as string).map((entry) => entry.type)).toEqual(['calendar.event.created']);
+  });
 });
 
 describe('the notification routes', () => {

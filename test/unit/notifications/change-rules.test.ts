@@ -21,6 +21,10 @@ describe('what to tell about one event', () => {
     ['a sweep finding a new event', undefined, present('v1', { createdAt: at('2026-03-01T12:00:05Z'), since: at('2026-03-01T12:00:00Z') }), 'created'],
     ['a sweep finding an old event edited', undefined, present('v9', { createdAt: at('2026-01-01T08:00:00Z'), since: at('2026-03-01T12:00:00Z') }), 'updated'],
     ['created in the second the last round began (kept to the second)', undefined, present('v1', { createdAt: at('2026-03-01T12:00:00Z'), since: at('2026-03-01T12:00:00.700Z') }), 'created'],
+    ['"updated" first for an event created since the last round', undefined, present('v1', { said: 'updated', createdAt: at('2026-03-01T12:00:05Z'), since: at('2026-03-01T12:00:00Z') }), 'created'],
+    ['"updated" for an old event never told', undefined, present('v9', { said: 'updated', createdAt: at('2026-01-01T08:00:00Z'), since: at('2026-03-01T12:00:00Z') }), 'updated'],
+    ['"created" for an event older than the last round (it came late)', undefined, present('v1', { said: 'created', createdAt: at('2026-03-01T11:59:00Z'), since: at('2026-03-01T12:00:00Z') }), 'created'],
+    ['"updated" before any round', undefined, present('v1', { said: 'updated', createdAt: at('2026-03-01T12:00:05Z') }), 'updated'],
     ['a sweep without a previous round', undefined, present('v1', { createdAt: at('2026-03-01T12:00:05Z') }), 'updated'],
   ] as const)('%s', (_, told, observation, expected) => {
     expect(changeToTell(told, observation)).toBe(expected);
