@@ -59,7 +59,7 @@ export class CalendarChangeRecorder {
       for (const { mailbox, seen } of batches) {
         for (const each of seen) {
           const key = keyOf(mailbox.id, each.eventId);
-          const change = changeToTell(told.get(key), each.observation);
+          const change = changeToTell(told.get(key), each.observation, now);
           if (!change) {
             calendarChangesCollapsed.inc();
             continue;

@@ -20,20 +20,25 @@ export type Observation =
     }
   | { present: false };
 
+/** Graph repeats itself within hours (its resends stop after 4): a week of versions told is plenty. */
+export const VERSIONS_KEPT_MS = 7 * 24 * 3600_000;
+
 /**
- * `told`: the version last told for this event (null: told deleted), undefined when nothing was.
- * Returns what to tell now, or null when it was told already (a repeat, or created and updated
- * for one new event).
+ * `told`: the version last told for this event (null: told deleted), undefined when nothing was
+ * (or not in the last VERSIONS_KEPT_MS, before `now`). Returns what to tell now, or null when it
+ * was told already (a repeat, or created and updated for one new event).
  */
-export function changeToTell(told: string | null | undefined, observation: Observation): CalendarChange | null {
+export function changeToTell(told: string | null | undefined, observation: Observation, now: Date): CalendarChange | null {
   if (!observation.present) return told === null ? null : 'deleted';
   if (told === observation.version) return null;
   if (told === null) return 'created';
   if (told !== undefined) return 'updated';
   // Never told and created since the last round, it is new whatever the notification said: Graph's
-  // created and updated for one new event can arrive in either order, or one of them never.
+  // created and updated for one new event can arrive in either order, or one of them never. Not
+  // when created before the versions kept: it may have been told, and forgotten.
   // createdDateTime may be kept to the second: an event created in the second the last round began counts as new.
-  const sinceSecond = observation.since ? Math.floor(observation.since.getTime() / 1000) * 1000 : null;
+  const since = observation.since && Math.max(observation.since.getTime(), now.getTime() - VERSIONS_KEPT_MS);
+  const sinceSecond = since ? Math.floor(since / 1000) * 1000 : null;
   if (observation.createdAt && sinceSecond !== null && observation.createdAt.getTime() >= sinceSecond) return 'created';
   return observation.said ?? 'updated';
 }

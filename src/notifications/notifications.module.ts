@@ -8,6 +8,7 @@ import type { WebhookOutbox } from '../webhooks/webhook-outbox';
 import type { BackgroundWorkers } from '../workers/background-workers';
 import { PeriodicJob } from '../workers/periodic-job';
 import { CalendarChangeRecorder } from './calendar-change-recorder';
+import { VERSIONS_KEPT_MS } from './calendar-change-rules';
 import { CalendarEventVersionEntity } from './change-notification-tables';
 import { ChangeNotificationResolver } from './change-notification.resolver';
 import type { ChangeNotificationService } from './change-notification.service';
@@ -17,8 +18,6 @@ import { NotificationInbox } from './notification-inbox';
 import { notificationRoutes } from './notification-routes';
 import { RETIRED_SUBSCRIPTIONS_JOB, RetiredSubscriptionsJob } from './retired-subscriptions.job';
 import { TENANT_SWEEP_JOB, TenantSweepJob } from './tenant-sweep.job';
-
-const VERSION_DAYS = 7;
 
 /** Graph change notifications, wired once: the public routes, the inbox, and the mailbox and tenant jobs. */
 export function createChangeNotifications(options: {
@@ -40,10 +39,9 @@ export function createChangeNotifications(options: {
   workers.add(new MailboxSubscriptionsJob(dataSource, tenants, sync, { sweepIntervalMs: config.changeSweepMs, calendarWanted, wakeRetirements, logger }));
   workers.add(new TenantSweepJob(dataSource, tenants, graph, { sweepIntervalMs: config.changeSweepMs, notificationUrl: urls.notificationUrl, calendarWanted, wakeMailboxes, wakeRetirements, logger }));
   workers.add(new RetiredSubscriptionsJob(dataSource, tenants, graph, logger));
-  // Graph repeats itself within hours (its resends stop after 4): a week of versions told is plenty.
   workers.add(
     new PeriodicJob('event-version-retention', 3600_000, async ({ now }) => {
-      const before = new Date(now.getTime() - VERSION_DAYS * 24 * 3600_000);
+      const before = new Date(now.getTime() - VERSIONS_KEPT_MS);
       await runInTransaction(dataSource, ({ manager }) => manager.delete(CalendarEventVersionEntity, { seenAt: LessThan(before) }));
     }),
   );

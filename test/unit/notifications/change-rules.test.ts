@@ -26,8 +26,11 @@ describe('what to tell about one event', () => {
     ['"created" for an event older than the last round (it came late)', undefined, present('v1', { said: 'created', createdAt: at('2026-03-01T11:59:00Z'), since: at('2026-03-01T12:00:00Z') }), 'created'],
     ['"updated" before any round', undefined, present('v1', { said: 'updated', createdAt: at('2026-03-01T12:00:05Z') }), 'updated'],
     ['a sweep without a previous round', undefined, present('v1', { createdAt: at('2026-03-01T12:00:05Z') }), 'updated'],
+    // Rounds failing for ten days: versions told more than a week ago are forgotten.
+    ['"updated" for an event created 6 days ago, never told', undefined, present('v1', { said: 'updated', createdAt: at('2026-02-23T12:00:00Z'), since: at('2026-02-19T12:00:00Z') }), 'created'],
+    ['"updated" for an event created 8 days ago (told then, perhaps, and forgotten)', undefined, present('v1', { said: 'updated', createdAt: at('2026-02-21T12:00:00Z'), since: at('2026-02-19T12:00:00Z') }), 'updated'],
   ] as const)('%s', (_, told, observation, expected) => {
-    expect(changeToTell(told, observation)).toBe(expected);
+    expect(changeToTell(told, observation, at('2026-03-01T12:30:00Z'))).toBe(expected);
   });
 });
 
