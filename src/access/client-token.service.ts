@@ -39,7 +39,7 @@ export class ClientTokenService {
    * deprovisioned). Tokens minted afterwards work. Returns the instant.
    */
   async revoke(tenantId: string, userId: string | null | undefined, loaders: EntityLoaders): Promise<Date> {
-    checkRevocationRequest({ userId });
+    checkGraphUserId(userId);
     const tenant = await this.tenants.get(tenantId, loaders);
     // Whole seconds, as tokens count time: every token issued in this second is refused too.
     const notBefore = new Date(Math.ceil(Date.now() / 1000) * 1000);
@@ -54,10 +54,6 @@ export function revokedBefore(tenant: TenantEntity, userId: string | null): Date
   const times = [tenant.clientTokensNotBefore?.getTime() ?? 0, forUser ? Date.parse(forUser) : 0];
   const latest = Math.max(...times);
   return latest > 0 ? new Date(latest) : null;
-}
-
-function checkRevocationRequest({ userId }: { userId?: string | null }): void {
-  checkGraphUserId(userId);
 }
 
 function checkGraphUserId(userId: string | null | undefined): void {
@@ -80,5 +76,5 @@ export function checkClientTokenRequest(request: Omit<ClientTokenRequest, 'tenan
 
 export const accessArgumentChecks = {
   'Mutation.createClientToken': checkClientTokenRequest,
-  'Mutation.revokeClientTokens': checkRevocationRequest,
+  'Mutation.revokeClientTokens': ({ userId }: { userId?: string | null }) => checkGraphUserId(userId),
 };

@@ -48,7 +48,9 @@ export class RetiredSubscriptionsJob implements BackgroundJob {
       const directories = new Map<string, RetiredSubscriptionEntity[]>();
       for (const row of rows) {
         const key = `${row.connectorId} ${row.microsoftTenantId}`;
-        directories.set(key, [...(directories.get(key) ?? []), row]);
+        const inDirectory = directories.get(key);
+        if (inDirectory) inDirectory.push(row);
+        else directories.set(key, [row]);
       }
       await Promise.all([...directories.values()].map((inDirectory) => this.retireAll(inDirectory, now, signal)));
     } finally {
